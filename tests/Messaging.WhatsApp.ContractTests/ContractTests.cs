@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Messaging.WhatsApp.ContractTests.Harness;
+using Newtonsoft.Json.Linq;
+using NUnit.Framework;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Messaging.WhatsApp.ContractTests;
+
+/// <summary>
+/// Holds one provider's spec and generated client against every recorded exchange of that provider:
+/// one new file under Recordings/, four new tests.
+/// </summary>
+public abstract class ContractTests<TContract>
+    where TContract : ProviderContract, new()
+{
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
+
+    protected TContract Contract { get; } = new();
+
+    protected ContractSpec Spec { get; private set; } = null!;
+
+    public static IEnumerable<string> Recordings() => new TContract().RecordingNames;
+
+    [OneTimeSetUp]
+    public async Task LoadSpec() => Spec = await ContractSpec.LoadAsync(Contract.SpecFile);
+
+    [TestCaseSource(nameof(Recordings))]
+    public void Recording_StatesSourceAndSummary(string recording)
+    {
+        var exchange = Contract.Load(recording);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exchange.Source, Is.Not.Empty, "source");
+            Assert.That(exchange.Summary, Is.Not.Empty, "summary");
+        });
+    }
+
+    [TestCaseSource(nameof(Recordings))]
+    public void RequestBody_IsDescribedBySpec_UnlessRecordedAsRefused(string recording)
+    {
+        var exchange = Contract.Load(recording);
+
+        var errors = Spec.ValidateRequest(exchange.RequestBody);
+
+        if (exchange.RequestViolatesSpec)
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(exchange.Status, Is.EqualTo(400), "only a request the provider refused may violate the spec");
+                Assert.That(errors, Is.Not.Empty, "the spec must forbid a request the provider refuses");
+            });
+        }
+        else
+        {
+            Assert.That(errors.Select(e => e.ToString()), Is.Empty);
+        }
+    }
+
+    [TestCaseSource(nameof(Recordings))]
+    public void ResponseBody_IsDescribedBySpec(string recording)
+    {
+        var exchange = Contract.Load(recording);
+
+        Assert.That(Spec.ValidateResponse(exchange), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(Recordings))]
+    public async Task Client_SendsRecordedRequest_AndSurfacesRecordedResponse(string recording)
+    {
+        var exchange = Contract.Load(recording);
+        var server = WireMockFixture.Server;
+        server.Reset();
+        server.Given(Request.Create().WithPath(exchange.Path).UsingMethod(exchange.Method))
+            .RespondWith(RecordedResponse(exchange));
+
+        using var http = new HttpClient
+        {
+            BaseAddress = new Uri(server.Url!.TrimEnd('/') + Spec.ServerBasePath(exchange.ServerVariables)),
+        };
+        foreach (var header in Spec.ApiKeyHeaders)
+        {
+            Assert.That(exchange.RequestHeaders, Contains.Key(header), $"the spec's apiKey header '{header}' is recorded");
+            http.DefaultRequestHeaders.Add(header, exchange.RequestHeaders[header]);
+        }
+
+        using var timeout = new CancellationTokenSource(SendTimeout);
+        object? result = null;
+        Exception? failure = null;
+        try
+        {
+            result = await Contract.SendAsync(http, exchange, timeout.Token);
+        }
+        catch (Exception e) when (Contract.ExceptionType.IsInstanceOfType(e))
+        {
+            failure = e;
+        }
+
+        var entries = server.LogEntries.ToList();
+        Assert.That(entries, Has.Count.EqualTo(1), "requests received");
+        var received = entries[0].RequestMessage
+            ?? throw new AssertionException("WireMock logged no request message.");
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.Method, Is.EqualTo(exchange.Method).IgnoreCase, "method");
+            Assert.That(received.Path, Is.EqualTo(exchange.Path), "path");
+            foreach (var (name, value) in exchange.RequestHeaders)
+            {
+                Assert.That(received.Headers, Contains.Key(name), $"header {name}");
+                if (received.Headers is not null && received.Headers.TryGetValue(name, out var values))
+                {
+                    Assert.That(string.Join(", ", values), Is.EqualTo(value), $"header {name}");
+                }
+            }
+
+            Assert.That(
+                JToken.DeepEquals(Json.Parse(received.Body ?? "null"), exchange.RequestBody),
+                Is.True,
+                $"request body as a JSON tree; sent {received.Body}");
+        });
+
+        if (exchange.Status is >= 200 and < 300)
+        {
+            Assert.That(failure, Is.Null, "a 2xx is returned, not thrown");
+            AssertSameJson(result, exchange.ResponseJson, "returned result");
+            return;
+        }
+
+        Assert.That(failure, Is.Not.Null, $"HTTP {exchange.Status} must throw {Contract.ExceptionType.Name}");
+        var status = (int)Contract.ExceptionType.GetProperty("StatusCode")!.GetValue(failure)!;
+        var response = (string?)Contract.ExceptionType.GetProperty("Response")!.GetValue(failure);
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(exchange.Status), "StatusCode");
+            Assert.That(response ?? string.Empty, Is.EqualTo(exchange.ResponseBodyText), "Response");
+        });
+
+        // A status whose body the spec types (Maytapi's envelope, GREEN-API's 400 and 466) throws the
+        // generic exception, whose Result must carry the parsed body.
+        var typedResult = failure!.GetType().GetProperty("Result")?.GetValue(failure);
+        if (typedResult is not null)
+        {
+            AssertSameJson(typedResult, exchange.ResponseJson ?? new JValue(exchange.ResponseText), "exception Result");
+        }
+    }
+
+    [Test]
+    public void EveryDeclaredStatus_HasARecording()
+    {
+        var recorded = Recordings().Select(Contract.Load)
+            .Select(e => e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .ToHashSet();
+
+        Assert.That(Spec.DeclaredStatuses.Where(s => !recorded.Contains(s)), Is.Empty);
+    }
+
+    private static IResponseBuilder RecordedResponse(RecordedExchange exchange)
+    {
+        var response = Response.Create().WithStatusCode(exchange.Status);
+        foreach (var (name, value) in exchange.ResponseHeaders)
+        {
+            response = response.WithHeader(name, value);
+        }
+
+        var body = exchange.ResponseBodyText;
+        return body.Length == 0 ? response : response.WithBody(body);
+    }
+
+    private static void AssertSameJson(object? actual, JToken? expected, string what)
+    {
+        var actualJson = actual is null ? JValue.CreateNull() : JToken.FromObject(actual);
+        Assert.That(
+            JToken.DeepEquals(actualJson, expected ?? JValue.CreateNull()),
+            Is.True,
+            $"{what} as a JSON tree: got {actualJson.ToString(Newtonsoft.Json.Formatting.None)}, recorded {expected?.ToString(Newtonsoft.Json.Formatting.None)}");
+    }
+}
+
+/// <summary>Maytapi's spec and client against Recordings/maytapi.</summary>
+[TestFixture]
+public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContract>
+{
+    [Test]
+    public void EveryMessageType_HasASuccessRecording()
+    {
+        var successTypes = Recordings().Select(Contract.Load)
+            .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == true)
+            .Select(e => (string?)e.RequestBody["type"])
+            .ToHashSet();
+
+        Assert.That(Spec.DiscriminatorValues, Is.Not.Empty, "the request is discriminated by type");
+        Assert.That(Spec.DiscriminatorValues.Where(t => !successTypes.Contains(t)), Is.Empty);
+    }
+
+    [Test]
+    public void SuccessFalseWithHttp200_IsRecordedForW05AndAnotherCause()
+    {
+        var failuresWith200 = Recordings().Select(Contract.Load)
+            .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
+            .ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failuresWith200.Select(e => (string?)e.ResponseJson?["code"]), Does.Contain("W05"));
+            Assert.That(failuresWith200.Count(e => (string?)e.ResponseJson?["code"] != "W05"), Is.GreaterThanOrEqualTo(1));
+        });
+    }
+}
+
+/// <summary>GREEN-API's spec and client against Recordings/green-api.</summary>
+[TestFixture]
+public sealed class GreenApiContractTests : ContractTests<Providers.GreenApiContract>
+{
+    [Test]
+    public void ValidationRefusals_EchoTheTokenInPath_AsTheRealServerDoes()
+    {
+        var refusals = Recordings().Select(Contract.Load).Where(e => e.RequestViolatesSpec).ToList();
+
+        Assert.That(refusals, Has.Count.GreaterThanOrEqualTo(3), "empty message, @newsletter chat, short quotedMessageId");
+        Assert.Multiple(() =>
+        {
+            foreach (var refusal in refusals)
+            {
+                var token = (string?)refusal.PathParameters["apiTokenInstance"];
+                Assert.That((string?)refusal.ResponseJson?["path"], Does.EndWith("/" + token), refusal.Name);
+            }
+        });
+    }
+}

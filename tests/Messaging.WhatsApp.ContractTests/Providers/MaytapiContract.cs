@@ -1,0 +1,23 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Messaging.WhatsApp.ContractTests.Harness;
+using Messaging.WhatsApp.Maytapi;
+
+namespace Messaging.WhatsApp.ContractTests.Providers;
+
+/// <summary>Maytapi: specs/maytapi.yaml, Recordings/maytapi, <see cref="MaytapiClient"/>.</summary>
+public sealed class MaytapiContract : ProviderContract
+{
+    public override string Name => "maytapi";
+
+    public override Type ExceptionType => typeof(MaytapiApiException);
+
+    public override async Task<object> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
+    {
+        var client = new MaytapiClient(http);
+        var body = exchange.RequestBody.ToObject<SendMessageRequest>()!;
+        return await client.SendMessageAsync(PathParameter<string>(exchange, "phoneId"), body, cancellationToken).ConfigureAwait(false);
+    }
+}
