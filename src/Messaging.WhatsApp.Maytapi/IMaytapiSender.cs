@@ -1,0 +1,34 @@
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Messaging.WhatsApp.Maytapi;
+
+/// <summary>
+/// Sends through one Maytapi phone: the provider-neutral text send, plus every Maytapi message type
+/// (media, location, vcard, poll, …) as its generated model.
+/// </summary>
+public interface IMaytapiSender : IWhatsAppSender
+{
+    /// <summary>
+    /// Sends any Maytapi message (<see cref="MediaMessage"/>, <see cref="LocationMessage"/>,
+    /// <see cref="VcardMessage"/>, <see cref="PollMessage"/>, …), validated before anything is sent.
+    /// </summary>
+    /// <param name="message">The message; <see cref="SendMessageRequest.ToNumber"/> takes a phone number
+    /// with country code or a chat id.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>Maytapi's message id and the chat id.</returns>
+    /// <exception cref="WhatsAppArgumentException">A field breaks a rule; nothing was sent.</exception>
+    /// <exception cref="WhatsAppException">Maytapi did not accept the message; the subclass says why.</exception>
+    Task<SendResult> SendAsync(SendMessageRequest message, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a location pin.</summary>
+    /// <param name="chat">The person or group.</param>
+    /// <param name="latitude">Degrees, -90 to 90.</param>
+    /// <param name="longitude">Degrees, -180 to 180.</param>
+    /// <param name="name">The place name shown with the pin, or null.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>Maytapi's message id and the chat id.</returns>
+    /// <exception cref="WhatsAppArgumentException">A coordinate is not a number in range; nothing was sent.</exception>
+    /// <exception cref="WhatsAppException">Maytapi did not accept the message; the subclass says why.</exception>
+    Task<SendResult> SendLocationAsync(ChatAddress chat, double latitude, double longitude, string? name = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+
+namespace Messaging.WhatsApp.Maytapi;
+
+/// <summary>Maytapi's rules for sendMessage (specs/maytapi.yaml), checked before anything is sent.</summary>
+internal static class MaytapiRequestValidator
+{
+    public static void Validate(SendMessageRequest? message)
+    {
+        if (message is null)
+        {
+            throw new WhatsAppArgumentException("message", "must not be null");
+        }
+
+        ValidateToNumber(message.ToNumber);
+        switch (message)
+        {
+            case TextMessage text:
+                ValidateText(text.Message);
+                break;
+            case LocationMessage location:
+                ValidateCoordinate("latitude", location.Latitude, 90);
+                ValidateCoordinate("longitude", location.Longitude, 180);
+                break;
+        }
+
+        // Everything else the spec says (required fields, patterns, lengths) is on the generated model as
+        // data annotations.
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(message, new ValidationContext(message), results, validateAllProperties: true))
+        {
+            var first = results[0];
+            var member = first.MemberNames.FirstOrDefault() ?? "message";
+            throw new WhatsAppArgumentException(JsonName(message.GetType(), member), $"breaks the spec: {first.ErrorMessage}");
+        }
+    }
+
+    public static void ValidateText(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            throw new WhatsAppArgumentException("message", "must not be empty");
+        }
+    }
+
+    public static void ValidateChat(ChatAddress chat)
+    {
+        if (chat.Kind == ChatAddressKind.None)
+        {
+            throw new WhatsAppArgumentException("chat", "must be set (it is the default ChatAddress)");
+        }
+    }
+
+    /// <summary>Maytapi's form of a chat: digits for a person, the full id for anything else.</summary>
+    public static string ToNumber(ChatAddress chat) => chat.Kind == ChatAddressKind.Person ? chat.User : chat.Id;
+
+    public static void ValidateCoordinate(string field, double value, double limit)
+    {
+        if (!double.IsFinite(value) || Math.Abs(value) > limit)
+        {
+            throw new WhatsAppArgumentException(field, $"must be a number between -{limit} and {limit} (was {value.ToString(CultureInfo.InvariantCulture)})");
+        }
+    }
+
+    private static void ValidateCoordinate(string field, string? value, double limit)
+    {
+        if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        {
+            throw new WhatsAppArgumentException(field, $"must be a decimal number written as a string, such as \"41.093292\" (was '{value}')");
+        }
+
+        ValidateCoordinate(field, number, limit);
+    }
+
+    private static void ValidateToNumber(string? toNumber)
+    {
+        // Maytapi takes the digits, the digits with a leading +, or a chat id; nothing with spaces.
+        if (!ChatAddress.TryParse(toNumber, out var chat)
+            || (toNumber != chat.Id && toNumber != chat.User && toNumber != "+" + chat.User)
+            || (chat.Kind != ChatAddressKind.Person && toNumber != chat.Id))
+        {
+            throw new WhatsAppArgumentException("to_number", $"must be a phone number with country code (905301234567) or a chat id (905301234567@c.us, 120363238104@g.us, …@lid, …@newsletter) (was '{toNumber}'); ChatAddress.Parse accepts what people type");
+        }
+    }
+
+    private static string JsonName(Type type, string member) =>
+        type.GetProperty(member)?.GetCustomAttribute<Newtonsoft.Json.JsonPropertyAttribute>()?.PropertyName ?? member;
+}

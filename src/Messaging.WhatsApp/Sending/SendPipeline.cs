@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.RateLimiting;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>
+/// Runs one send: waits for the rate limiter, makes an attempt, and retries only errors that are safe to
+/// retry. Attempts throw <see cref="WhatsAppException"/>s; <see cref="MapTransportFailure"/> turns what
+/// HttpClient throws into one.
+/// </summary>
+internal sealed partial class SendPipeline
+{
+    private readonly WhatsAppProvider _provider;
+    private readonly RetryOptions _retry;
+    private readonly RateLimiter? _limiter;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger)
+    {
+        _provider = provider;
+        _retry = retry;
+        _limiter = limiter;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        for (var attemptNumber = 1; ; attemptNumber++)
+        {
+            TimeSpan? delay;
+            try
+            {
+                await WaitForPermitAsync(cancellationToken).ConfigureAwait(false);
+                return await attempt(cancellationToken).ConfigureAwait(false);
+            }
+            catch (WhatsAppException e) when (e.IsSafeToRetry && _retry.Enabled && attemptNumber < _retry.MaxAttempts
+                && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, Random.Shared.NextDouble())) is not null)
+            {
+                LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
+            }
+
+            await Task.Delay(delay.Value, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Maps what HttpClient or the response stream threw to a typed error, or returns null for a
+    /// cancellation the caller asked for (which is rethrown as it is).
+    /// </summary>
+    public static WhatsAppException? MapTransportFailure(WhatsAppProvider provider, Exception exception, CancellationToken cancellationToken)
+    {
+        var details = new WhatsAppErrorDetails(provider);
+        switch (exception)
+        {
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return null;
+            case OperationCanceledException:
+                return new WhatsAppOutcomeUnknownException(
+                    details.Describe("No answer within the configured timeout; the message may have been sent"), details, exception);
+            case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } http:
+                return new WhatsAppConnectionFailedException(
+                    details.Describe($"Could not connect ({http.HttpRequestError}); nothing was sent"), details, exception);
+            case HttpRequestException or IOException:
+                return new WhatsAppOutcomeUnknownException(
+                    details.Describe("The connection failed after the request was sent; the message may have been sent"), details, exception);
+            default:
+                return null;
+        }
+    }
+
+    private async ValueTask WaitForPermitAsync(CancellationToken cancellationToken)
+    {
+        if (_limiter is null)
+        {
+            return;
+        }
+
+        using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        if (!lease.IsAcquired)
+        {
+            var details = new WhatsAppErrorDetails(_provider);
+            throw new WhatsAppRateLimitedException(
+                details.Describe("The sender's rate limiter queue is full; nothing was sent"), details);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} send attempt {Attempt} of {MaxAttempts} failed with {Error}, which is safe to retry; retrying in {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, WhatsAppProvider provider, string error, int attempt, int maxAttempts, double delayMs);
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Net.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>What a provider tells <see cref="SenderRegistration"/> about itself.</summary>
+/// <typeparam name="TOptions">The provider's options.</typeparam>
+/// <typeparam name="TSender">The provider's sender interface.</typeparam>
+internal sealed record SenderRegistrationSpec<TOptions, TSender>(
+    string HttpClientName,
+    Func<TOptions, Uri> BaseAddress,
+    Func<TOptions, TimeSpan> Timeout,
+    Func<TOptions, string?> Secret,
+    Func<Func<HttpClient>, TOptions, ILogger, TimeProvider, TSender> Create)
+    where TOptions : class
+    where TSender : class, IWhatsAppSender;
+
+/// <summary>
+/// The registration both providers share: named options validated at startup, an IHttpClientFactory
+/// client with redacted logging and the configured timeout, and the sender as a singleton (keyed when
+/// named).
+/// </summary>
+internal static class SenderRegistration
+{
+    public static IHttpClientBuilder Add<TOptions, TSender, TValidator>(
+        IServiceCollection services,
+        string name,
+        Action<OptionsBuilder<TOptions>> configure,
+        SenderRegistrationSpec<TOptions, TSender> spec)
+        where TOptions : class
+        where TSender : class, IWhatsAppSender
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<TOptions>(name);
+        configure(options);
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        var clientName = string.IsNullOrEmpty(name) ? spec.HttpClientName : spec.HttpClientName + ":" + name;
+        TOptions Get(IServiceProvider sp) => sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name);
+
+        // IHttpClientFactory's own loggers write the request path at Information, and the GREEN-API token is
+        // a path segment: they are replaced by one that redacts.
+        var builder = services
+            .AddHttpClient(clientName, (sp, http) =>
+            {
+                var o = Get(sp);
+                http.BaseAddress = spec.BaseAddress(o);
+                http.Timeout = spec.Timeout(o);
+            })
+            .RemoveAllLoggers()
+            .AddLogger(
+                sp => new RedactingHttpClientLogger(
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger(spec.HttpClientName + ".Http"),
+                    new SecretRedactor([spec.Secret(Get(sp))])),
+                wrapHandlersPipeline: true);
+
+        TSender Create(IServiceProvider sp)
+        {
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return spec.Create(
+                () => factory.CreateClient(clientName),
+                Get(sp),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(spec.HttpClientName),
+                sp.GetRequiredService<TimeProvider>());
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            services.AddSingleton(Create);
+            services.AddSingleton<IWhatsAppSender>(sp => sp.GetRequiredService<TSender>());
+        }
+        else
+        {
+            services.AddKeyedSingleton(name, (sp, _) => Create(sp));
+            services.AddKeyedSingleton<IWhatsAppSender>(name, (sp, key) => sp.GetRequiredKeyedService<TSender>(key));
+        }
+
+        return builder;
+    }
+
+    /// <summary>The address with a trailing '/', which a base address with a path needs.</summary>
+    public static Uri WithTrailingSlash(Uri address) =>
+        address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+}
