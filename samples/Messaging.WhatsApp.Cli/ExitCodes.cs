@@ -1,0 +1,26 @@
+namespace Messaging.WhatsApp.Cli;
+
+/// <summary>The process exit codes of <c>whatsapp-send</c>; scripts branch on them.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The gateway accepted the message.</summary>
+    public const int Sent = 0;
+
+    /// <summary>Any other failure.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad or missing option, bad address, an argument the provider forbids, or bad configuration. Nothing was sent.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The gateway refused the credentials. Fix the configuration.</summary>
+    public const int AuthenticationFailed = 3;
+
+    /// <summary>The gateway refused the request as invalid. Nothing was sent; resending the same will not help.</summary>
+    public const int RequestRejected = 4;
+
+    /// <summary>Rate limit, quota, instance not ready or no connection. Nothing was sent; try again later.</summary>
+    public const int TryLater = 5;
+
+    /// <summary>The message may have been sent. Check before sending again.</summary>
+    public const int OutcomeUnknown = 6;
+}

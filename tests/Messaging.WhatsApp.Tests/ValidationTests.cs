@@ -1,0 +1,214 @@
+using System;
+using System.Threading.Tasks;
+using Messaging.WhatsApp.Tests.Infrastructure;
+using NUnit.Framework;
+using GreenApi = Messaging.WhatsApp.GreenApi;
+using Maytapi = Messaging.WhatsApp.Maytapi;
+
+namespace Messaging.WhatsApp.Tests;
+
+/// <summary>Bad input is refused before anything is sent: the error names the field and the rule, and WireMock sees nothing.</summary>
+public sealed class ValidationTests
+{
+    private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
+
+    [SetUp]
+    public void ResetServer()
+    {
+        TestServices.Answer(TestServices.GreenPath, TestServices.Json(200, """{"idMessage":"3EB0C767D097B7C7C030"}"""));
+        TestServices.Server.ResetLogEntries();
+    }
+
+    private static async Task AssertRefused(Func<Task> send, string field, string rule)
+    {
+        var error = Assert.ThrowsAsync<WhatsAppArgumentException>(async () => await send())!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.ParamName, Is.EqualTo(field), "field");
+            Assert.That(error.Message, Does.StartWith(field + " "), "message names the field first");
+            Assert.That(error.Message, Does.Contain(rule), "message states the rule");
+            Assert.That(error, Is.InstanceOf<ArgumentException>());
+            Assert.That(TestServices.RequestsReceived, Is.Zero, "nothing reaches the server");
+        });
+        await Task.CompletedTask;
+    }
+
+    [TestCase(WhatsAppProvider.GreenApi)]
+    [TestCase(WhatsAppProvider.Maytapi)]
+    public async Task SendTextAsync_EmptyText_IsRefused(WhatsAppProvider provider)
+    {
+        using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, string.Empty), "message", "must not be empty");
+    }
+
+    [TestCase(WhatsAppProvider.GreenApi)]
+    [TestCase(WhatsAppProvider.Maytapi)]
+    public async Task SendTextAsync_DefaultChat_IsRefused(WhatsAppProvider provider)
+    {
+        using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(default, "hi"), "chat", "must be set");
+    }
+
+    [Test]
+    public async Task GreenApi_TextOf20001Units_IsRefused_CountingUtf16()
+    {
+        using var services = TestServices.GreenApi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, new string('a', 20_001)), "message", "at most 20000 characters, counted in UTF-16 code units");
+    }
+
+    [Test]
+    public async Task GreenApi_TenThousandAndOneEmoji_IsRefused_EachEmojiCountsTwo()
+    {
+        using var services = TestServices.GreenApi();
+        var text = string.Concat(System.Linq.Enumerable.Repeat("😀", 10_001));
+
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, text), "message", "an emoji such as 😀 counts 2");
+    }
+
+    [Test]
+    public async Task GreenApi_TextOfExactly20000Units_IsSent()
+    {
+        using var services = TestServices.GreenApi();
+        var text = string.Concat(System.Linq.Enumerable.Repeat("😀", 10_000));
+
+        var result = await services.Sender.SendTextAsync(Person, text);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.MessageId, Is.EqualTo("3EB0C767D097B7C7C030"));
+            Assert.That(TestServices.RequestsReceived, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task GreenApi_ShortReplyTo_IsRefused()
+    {
+        using var services = TestServices.GreenApi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, "hi", replyTo: "BAE5F4886F6F"), "quotedMessageId", "at least 16 characters");
+    }
+
+    [Test]
+    public async Task GreenApi_Channel_IsRefused()
+    {
+        using var services = TestServices.GreenApi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(ChatAddress.Parse("120363025246125888@newsletter"), "hi"), "chat", "GREEN-API refuses channels");
+    }
+
+    [TestCase(999)]
+    [TestCase(20_001)]
+    public async Task GreenApi_TypingTimeOutOfRange_IsRefused(int typingTime)
+    {
+        using var services = TestServices.GreenApi();
+        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", TypingTime = typingTime };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "typingTime", "between 1000 and 20000 milliseconds");
+    }
+
+    [Test]
+    public async Task GreenApi_ChatIdNotCanonical_IsRefusedWithTheAcceptedForms()
+    {
+        using var services = TestServices.GreenApi();
+        var request = new GreenApi.SendMessageRequest { ChatId = "+90 530 111 11 11", Message = "hi" };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "chatId", "must be a chat id such as 905301111111@c.us");
+    }
+
+    [Test]
+    public async Task GreenApi_CustomPreviewWithoutTitle_IsRefused()
+    {
+        using var services = TestServices.GreenApi();
+        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = new GreenApi.CustomPreview { Title = string.Empty } };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "customPreview.title", "must not be empty");
+    }
+
+    [TestCase("title")]
+    [TestCase("description")]
+    [TestCase("link")]
+    public async Task GreenApi_CustomPreviewFieldOver300_IsRefused(string field)
+    {
+        using var services = TestServices.GreenApi();
+        var preview = new GreenApi.CustomPreview { Title = "t" };
+        var tooLong = new string('x', 301);
+        switch (field)
+        {
+            case "title": preview.Title = tooLong; break;
+            case "description": preview.Description = tooLong; break;
+            default: preview.Link = tooLong; break;
+        }
+
+        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = preview };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "customPreview." + field, "at most 300 characters");
+    }
+
+    [Test]
+    public async Task GreenApi_CustomPreviewRelativeUrlFile_IsRefused()
+    {
+        using var services = TestServices.GreenApi();
+        var request = new GreenApi.SendMessageRequest
+        {
+            ChatId = Person.Id,
+            Message = "hi",
+            CustomPreview = new GreenApi.CustomPreview { Title = "t", UrlFile = new Uri("/img.png", UriKind.Relative) },
+        };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "customPreview.urlFile", "absolute http(s) URL");
+    }
+
+    [TestCase(90.5, 0, "latitude")]
+    [TestCase(-91, 0, "latitude")]
+    [TestCase(0, 180.01, "longitude")]
+    [TestCase(double.NaN, 0, "latitude")]
+    [TestCase(0, double.PositiveInfinity, "longitude")]
+    public async Task Maytapi_LocationOutOfRange_IsRefused(double latitude, double longitude, string field)
+    {
+        using var services = TestServices.Maytapi();
+
+        await AssertRefused(() => services.MaytapiSender.SendLocationAsync(Person, latitude, longitude), field, "must be a number between");
+    }
+
+    [TestCase("forty-one", "29.0", "latitude", "must be a decimal number written as a string")]
+    [TestCase("41.09", "", "longitude", "must be a decimal number written as a string")]
+    [TestCase("95.0", "29.0", "latitude", "must be a number between -90 and 90")]
+    public async Task Maytapi_LocationMessageWithBadStrings_IsRefused(string latitude, string longitude, string field, string rule)
+    {
+        using var services = TestServices.Maytapi();
+        var message = new Maytapi.LocationMessage { ToNumber = "905301111111", Latitude = latitude, Longitude = longitude };
+
+        await AssertRefused(() => services.MaytapiSender.SendAsync(message), field, rule);
+    }
+
+    [TestCase("+90 530 111 11 11")]
+    [TestCase("not a number")]
+    public async Task Maytapi_ToNumberNotInMaytapiForm_IsRefused(string toNumber)
+    {
+        using var services = TestServices.Maytapi();
+        var message = new Maytapi.TextMessage { ToNumber = toNumber, Message = "hi" };
+
+        await AssertRefused(() => services.MaytapiSender.SendAsync(message), "to_number", "must be a phone number with country code");
+    }
+
+    [Test]
+    public async Task Maytapi_MediaWithoutUrl_IsRefusedByTheSpecsAnnotations()
+    {
+        using var services = TestServices.Maytapi();
+        var message = new Maytapi.MediaMessage { ToNumber = "905301111111", Message = "not a url" };
+
+        await AssertRefused(() => services.MaytapiSender.SendAsync(message), "message", "breaks the spec");
+    }
+
+    [Test]
+    public async Task Maytapi_EmptyReplyTo_IsRefused()
+    {
+        using var services = TestServices.Maytapi();
+
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, "hi", replyTo: string.Empty), "replyTo", "must be null or a message id");
+    }
+}
