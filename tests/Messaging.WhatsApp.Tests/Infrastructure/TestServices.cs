@@ -102,5 +102,12 @@ public sealed class TestServices : IDisposable
 
     public static int RequestsReceived => Server.LogEntries.Count;
 
+    /// <summary>The requests received once <paramref name="settle"/> has passed, for answers WireMock delays.</summary>
+    public static async System.Threading.Tasks.Task<int> RequestsReceivedAfter(TimeSpan settle)
+    {
+        await System.Threading.Tasks.Task.Delay(settle).ConfigureAwait(false);
+        return RequestsReceived;
+    }
+
     public void Dispose() => Provider.Dispose();
 }

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using NUnit.Framework;
+
+namespace Messaging.WhatsApp.Cli.Tests;
+
+/// <summary>With no credentials (or --sandbox) the CLI sends for real, through the SDK, to its embedded sandbox.</summary>
+[TestFixture]
+public sealed class SandboxTests
+{
+    [TestCase("green-api", "GREEN-API", "message 3EB0C767D097B7C7C030")]
+    [TestCase("maytapi", "Maytapi", "message 01010101-b1a2-11ee-8c2f-3b1c2d4e5f60")]
+    public async Task Send_without_credentials_goes_to_the_sandbox_and_prints_one_line(string provider, string name, string message)
+    {
+        var run = await CliRun.RunAsync("--provider", provider, "--to", "+90 530 111 11 11", "--text", "Hello");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            Assert.That(run.Stdout.TrimEnd(), Is.EqualTo($"sent via {name} (sandbox): {message} to 905301111111@c.us"));
+            Assert.That(run.StdoutLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Maytapi_sandbox_answer_names_the_chat_that_was_sent_to()
+    {
+        // Maytapi's answer carries data.chatId, and the CLI prints it: the sandbox must echo the request's chat.
+        var run = await CliRun.RunAsync("--provider", "maytapi", "--to", "120363238104@g.us", "--text", "Hello group", "--reply-to", "false_1@c.us_ABC");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdoutLines, Has.Length.EqualTo(1));
+        Assert.That(run.StdoutLines[0], Does.EndWith(" to 120363238104@g.us"));
+    }
+
+    [TestCase("green-api")]
+    [TestCase("maytapi")]
+    public async Task Sandbox_flag_wins_over_configured_credentials(string provider)
+    {
+        // Real-looking credentials aimed at a port nobody listens on: only the sandbox can answer.
+        var environment = new Dictionary<string, string?>
+        {
+            ["GreenApi__ApiUrl"] = "http://127.0.0.1:9",
+            ["GreenApi__IdInstance"] = "7105000001",
+            ["GreenApi__ApiTokenInstance"] = "real-token-never-used",
+            ["Maytapi__ApiUrl"] = "http://127.0.0.1:9/api/",
+            ["Maytapi__ProductId"] = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+            ["Maytapi__PhoneId"] = "7",
+            ["Maytapi__ApiKey"] = "real-key-never-used",
+        };
+
+        var run = await CliRun.RunAsync(environment, "--provider", provider, "--to", "905301111111", "--text", "Hello", "--sandbox");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StdoutLines, Has.Length.EqualTo(1));
+        Assert.That(run.StdoutLines[0], Does.Contain("(sandbox)").And.EndWith(" to 905301111111@c.us"));
+    }
+
+    [TestCase("green-api")]
+    [TestCase("maytapi")]
+    public async Task Empty_text_is_an_invalid_argument_and_nothing_is_sent(string provider)
+    {
+        var run = await CliRun.RunAsync("--provider", provider, "--to", "905301111111", "--text", "");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Does.StartWith("failed: ").And.Contain("must not be empty"));
+            Assert.That(run.Stdout, Is.Empty);
+        });
+    }
+}

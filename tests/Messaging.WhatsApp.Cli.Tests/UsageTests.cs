@@ -1,0 +1,69 @@
+using System.Threading.Tasks;
+using NUnit.Framework;
+
+namespace Messaging.WhatsApp.Cli.Tests;
+
+/// <summary>Bad command lines fail with exit 2 and one line naming the problem, before anything is sent.</summary>
+[TestFixture]
+public sealed class UsageTests
+{
+    [Test]
+    public async Task Bad_address_exits_2_naming_the_input()
+    {
+        var run = await CliRun.RunAsync("--provider", "green-api", "--to", "call-me-maybe", "--text", "Hello");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2));
+            Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Does.StartWith("failed: --to: 'call-me-maybe' is not a WhatsApp chat address"));
+            Assert.That(run.Stderr, Does.Contain("905301111111@c.us"), "the accepted forms");
+            Assert.That(run.Stdout, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Missing_text_exits_2_with_usage()
+    {
+        var run = await CliRun.RunAsync("--provider", "maytapi", "--to", "905301111111");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2));
+            Assert.That(run.StderrLines, Has.Length.EqualTo(1));
+            Assert.That(run.Stderr, Does.Contain("--text is required").And.Contain("usage: whatsapp-send --provider maytapi|green-api"));
+            Assert.That(run.Stdout, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Unknown_provider_exits_2()
+    {
+        var run = await CliRun.RunAsync("--provider", "twilio", "--to", "905301111111", "--text", "Hello");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Stderr, Does.Contain("unknown provider 'twilio'").And.Contain("usage:"));
+    }
+
+    [TestCase("--colour", "blue")]
+    [TestCase("stray")]
+    [TestCase("--text")]
+    public async Task Unknown_option_stray_argument_or_missing_value_exits_2(params string[] extra)
+    {
+        string[] args = ["--provider", "maytapi", "--to", "905301111111", .. extra];
+        var run = await CliRun.RunAsync(args);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.Stderr, Does.StartWith("failed: ").And.Contain("usage:"));
+    }
+
+    [Test]
+    public async Task Help_prints_usage_and_exits_0()
+    {
+        var run = await CliRun.RunAsync("--help");
+
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Stdout, Does.Contain("usage: whatsapp-send").And.Contain("Exit codes"));
+        Assert.That(run.Stderr, Is.Empty);
+    }
+}
