@@ -44,17 +44,7 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiKey]);
-        _limiter = options.MaxSendsPerSecond > 0
-            ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.MaxSendsPerSecond,
-                TokensPerPeriod = options.MaxSendsPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = options.RateLimitQueueLimit,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            })
-            : null;
+        _limiter = RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit);
         _pipeline = new SendPipeline(WhatsAppProvider.Maytapi, options.Retry, _limiter, time, logger ?? NullLogger.Instance);
     }
 
