@@ -55,7 +55,7 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API's rate limit was exceeded; nothing was sent"), details, ResponseHeaders.RetryAfter(exception.Headers, time)),
             466 => new WhatsAppQuotaExceededException(
                 details.Describe("The GREEN-API monthly quota is used up; nothing was sent"), details),
-            500 when body?.Contains("request entity too large", StringComparison.OrdinalIgnoreCase) == true => new WhatsAppRequestRejectedException(
+            500 when body is not null && body.IndexOf("request entity too large", StringComparison.OrdinalIgnoreCase) >= 0 => new WhatsAppRequestRejectedException(
                 details.Describe("GREEN-API refused the request as too large; nothing was sent"), details),
             499 or >= 500 => new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API failed while handling the request; the message may have been sent"), details),
@@ -65,8 +65,8 @@ internal static class GreenApiErrorMap
 
     private static bool IsInstanceNotReady(string? body) =>
         body is not null
-        && (body.Contains("starting process", StringComparison.OrdinalIgnoreCase)
-            || body.Contains("not authorized", StringComparison.OrdinalIgnoreCase));
+        && (body.IndexOf("starting process", StringComparison.OrdinalIgnoreCase) >= 0
+            || body.IndexOf("not authorized", StringComparison.OrdinalIgnoreCase) >= 0);
 
     private static string? ProviderMessage(GreenApiApiException exception, JObject? json, string? body)
     {
@@ -75,7 +75,7 @@ internal static class GreenApiErrorMap
             case GreenApiApiException<ValidationError> { Result: { } validation }:
                 return validation.Message;
             case GreenApiApiException<QuotaExceeded> { Result: { } quota }:
-                var exceeded = quota.InvokeStatus?.Status?.Contains("EXCEEDED", StringComparison.Ordinal) == true
+                var exceeded = quota.InvokeStatus?.Status?.IndexOf("EXCEEDED", StringComparison.Ordinal) >= 0 == true
                     ? quota.InvokeStatus
                     : quota.CorrespondentsStatus ?? quota.InvokeStatus;
                 return exceeded is null ? null : exceeded.Description ?? exceeded.Status;
@@ -87,12 +87,12 @@ internal static class GreenApiErrorMap
         }
 
         // Plain text is the message itself; an HTML page is not worth repeating.
-        return body is { Length: > 0 and <= 500 } && !body.TrimStart().StartsWith('<') ? body.Trim() : null;
+        return body is { Length: > 0 and <= 500 } && !body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? body.Trim() : null;
     }
 
     private static JObject? TryParseObject(string? body)
     {
-        if (body is null || !body.TrimStart().StartsWith('{'))
+        if (body is null || !body.TrimStart().StartsWith("{", StringComparison.Ordinal))
         {
             return null;
         }

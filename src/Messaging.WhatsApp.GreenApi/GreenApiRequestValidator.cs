@@ -36,7 +36,7 @@ internal static class GreenApiRequestValidator
             throw new WhatsAppArgumentException("typingTime", $"must be between {MinTypingTimeMs} and {MaxTypingTimeMs} milliseconds (was {typingTime})");
         }
 
-        if (request.TypePreview is { } typePreview && !Enum.IsDefined(typePreview))
+        if (request.TypePreview is { } typePreview && !Enum.IsDefined(typeof(SendMessageRequestTypePreview), typePreview))
         {
             throw new WhatsAppArgumentException("typePreview", "must be large or small");
         }
@@ -49,7 +49,7 @@ internal static class GreenApiRequestValidator
 
     public static void ValidateMessage(string? message)
     {
-        if (string.IsNullOrEmpty(message))
+        if (message is null || message.Length == 0)
         {
             throw new WhatsAppArgumentException("message", "must not be empty (GREEN-API refuses an empty message)");
         }

@@ -33,12 +33,12 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     public GreenApiSender(HttpClient httpClient, GreenApiOptions options, ILogger<GreenApiSender>? logger = null)
         : this(() => httpClient, options, logger, TimeProvider.System)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        Guard.NotNull(httpClient);
     }
 
     internal GreenApiSender(Func<HttpClient> httpClient, GreenApiOptions options, ILogger? logger, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Guard.NotNull(options);
         _httpClient = httpClient;
         _options = options;
         _time = time;
@@ -88,13 +88,13 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
             throw mapped;
         }
 
-        if (string.IsNullOrEmpty(response?.IdMessage))
+        if (response?.IdMessage is not { Length: > 0 } idMessage)
         {
             var details = new WhatsAppErrorDetails(WhatsAppProvider.GreenApi, System.Net.HttpStatusCode.OK);
             throw new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API answered success with an empty message id; the message may have been queued"), details);
         }
 
-        return new SendResult(WhatsAppProvider.GreenApi, response.IdMessage, request.ChatId);
+        return new SendResult(WhatsAppProvider.GreenApi, idMessage, request.ChatId);
     }
 }

@@ -11,7 +11,7 @@ public static class GreenApiServiceCollectionExtensions
 {
     private static readonly SenderRegistrationSpec<GreenApiOptions, IGreenApiSender> Spec = new(
         "Messaging.WhatsApp.GreenApi",
-        o => SenderRegistration.WithTrailingSlash(o.ApiUrl),
+        o => Guard.WithTrailingSlash(o.ApiUrl),
         o => o.Timeout,
         o => o.ApiTokenInstance,
         (http, options, logger, time) => new GreenApiSender(http, options, logger, time));
@@ -44,7 +44,7 @@ public static class GreenApiServiceCollectionExtensions
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        Guard.NotNullOrEmpty(name);
         return SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, name, o => o.Bind(configuration), Spec);
     }
 
@@ -55,7 +55,7 @@ public static class GreenApiServiceCollectionExtensions
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, string name, Action<GreenApiOptions> configure)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        Guard.NotNullOrEmpty(name);
         return SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, name, o => o.Configure(configure), Spec);
     }
 }

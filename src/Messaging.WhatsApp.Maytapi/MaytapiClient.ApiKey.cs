@@ -17,7 +17,7 @@ public partial class MaytapiClient
     public MaytapiClient(HttpClient httpClient, string apiKey)
         : this(httpClient)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        Guard.NotNullOrWhiteSpace(apiKey);
         _apiKey = apiKey;
     }
 

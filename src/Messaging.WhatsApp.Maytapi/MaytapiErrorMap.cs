@@ -65,7 +65,7 @@ internal static class MaytapiErrorMap
 
     private static JObject? TryParseObject(string? body)
     {
-        if (body is null || !body.TrimStart().StartsWith('{'))
+        if (body is null || !body.TrimStart().StartsWith("{", StringComparison.Ordinal))
         {
             return null;
         }

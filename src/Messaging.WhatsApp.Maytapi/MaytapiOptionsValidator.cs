@@ -21,7 +21,7 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
             failures.Add($"{prefix}ProductId is required: the product id (a UUID) from the Maytapi console.");
         }
 
-        if (string.IsNullOrEmpty(options.PhoneId) || !IsDigits(options.PhoneId))
+        if (string.IsNullOrEmpty(options.PhoneId) || !Guard.IsAsciiDigits(options.PhoneId))
         {
             failures.Add($"{prefix}PhoneId is required: the phone id (digits) from the Maytapi console.");
         }
@@ -51,18 +51,5 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static bool IsDigits(string s)
-    {
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

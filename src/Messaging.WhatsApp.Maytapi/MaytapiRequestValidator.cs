@@ -61,7 +61,7 @@ internal static class MaytapiRequestValidator
 
     public static void ValidateCoordinate(string field, double value, double limit)
     {
-        if (!double.IsFinite(value) || Math.Abs(value) > limit)
+        if (double.IsNaN(value) || double.IsInfinity(value) || Math.Abs(value) > limit)
         {
             throw new WhatsAppArgumentException(field, $"must be a number between -{limit} and {limit} (was {value.ToString(CultureInfo.InvariantCulture)})");
         }

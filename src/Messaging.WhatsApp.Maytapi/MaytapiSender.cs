@@ -34,12 +34,12 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     public MaytapiSender(HttpClient httpClient, MaytapiOptions options, ILogger<MaytapiSender>? logger = null)
         : this(() => httpClient, options, logger, TimeProvider.System)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        Guard.NotNull(httpClient);
     }
 
     internal MaytapiSender(Func<HttpClient> httpClient, MaytapiOptions options, ILogger? logger, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        Guard.NotNull(options);
         _httpClient = httpClient;
         _options = options;
         _time = time;
@@ -53,8 +53,8 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     /// <returns>The address.</returns>
     public static Uri BaseAddressFor(MaytapiOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var root = options.ApiUrl.AbsoluteUri.EndsWith('/') ? options.ApiUrl.AbsoluteUri : options.ApiUrl.AbsoluteUri + "/";
+        Guard.NotNull(options);
+        var root = Guard.WithTrailingSlash(options.ApiUrl).AbsoluteUri;
         return new Uri(root + Uri.EscapeDataString(options.ProductId) + "/");
     }
 

@@ -44,7 +44,7 @@ public static class MaytapiServiceCollectionExtensions
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, string name, IConfiguration configuration)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        Guard.NotNullOrEmpty(name);
         return SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, name, o => o.Bind(configuration), Spec);
     }
 
@@ -55,7 +55,7 @@ public static class MaytapiServiceCollectionExtensions
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, string name, Action<MaytapiOptions> configure)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        Guard.NotNullOrEmpty(name);
         return SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, name, o => o.Configure(configure), Spec);
     }
 }

@@ -42,7 +42,7 @@ public readonly record struct ChatAddress
     public string Id => _id ?? string.Empty;
 
     /// <summary>The part before <c>@</c>: the phone number of a person, the group or channel number.</summary>
-    public string User => Id.Length == 0 ? string.Empty : Id[..Id.IndexOf('@', StringComparison.Ordinal)];
+    public string User => Id.Length == 0 ? string.Empty : Id.Substring(0, Id.IndexOf('@'));
 
     /// <summary>Parses what a person typed, or throws.</summary>
     /// <param name="input">The address.</param>
@@ -60,20 +60,20 @@ public readonly record struct ChatAddress
     public static bool TryParse([NotNullWhen(true)] string? input, out ChatAddress address)
     {
         address = default;
-        if (string.IsNullOrWhiteSpace(input))
+        if (input is null || string.IsNullOrWhiteSpace(input))
         {
             return false;
         }
 
         var text = input.Trim();
-        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var at = text.IndexOf('@');
         if (at < 0)
         {
             return TryParsePhone(text, out address);
         }
 
-        var user = text[..at];
-        var server = text[(at + 1)..].ToLowerInvariant();
+        var user = text.Substring(0, at);
+        var server = text.Substring(at + 1).ToLowerInvariant();
         switch (server)
         {
             case "c.us" when IsPhoneDigits(user):
@@ -82,10 +82,10 @@ public readonly record struct ChatAddress
             case "g.us" when IsGroupUser(user):
                 address = new ChatAddress(ChatAddressKind.Group, user + "@g.us");
                 return true;
-            case "lid" when IsDigits(user):
+            case "lid" when Guard.IsAsciiDigits(user):
                 address = new ChatAddress(ChatAddressKind.LinkedId, user + "@lid");
                 return true;
-            case "newsletter" when IsDigits(user):
+            case "newsletter" when Guard.IsAsciiDigits(user):
                 address = new ChatAddress(ChatAddressKind.Channel, user + "@newsletter");
                 return true;
             default:
@@ -100,12 +100,12 @@ public readonly record struct ChatAddress
     private static bool TryParsePhone(string text, out ChatAddress address)
     {
         address = default;
-        Span<char> digits = stackalloc char[MaxPhoneDigits];
+        var digits = new char[MaxPhoneDigits];
         var count = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (char.IsAsciiDigit(c))
+            if (Guard.IsAsciiDigit(c))
             {
                 if (count == MaxPhoneDigits)
                 {
@@ -129,36 +129,18 @@ public readonly record struct ChatAddress
             return false;
         }
 
-        address = new ChatAddress(ChatAddressKind.Person, string.Concat(digits[..count], "@c.us"));
+        address = new ChatAddress(ChatAddressKind.Person, new string(digits, 0, count) + "@c.us");
         return true;
     }
 
     private static bool IsPhoneDigits(string user) =>
-        user.Length is >= MinPhoneDigits and <= MaxPhoneDigits && IsDigits(user);
+        user.Length is >= MinPhoneDigits and <= MaxPhoneDigits && Guard.IsAsciiDigits(user);
 
     private static bool IsGroupUser(string user)
     {
-        var dash = user.IndexOf('-', StringComparison.Ordinal);
+        var dash = user.IndexOf('-');
         return dash < 0
-            ? IsDigits(user)
-            : IsDigits(user[..dash]) && IsDigits(user[(dash + 1)..]);
-    }
-
-    private static bool IsDigits(string s)
-    {
-        if (s.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in s)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
+            ? Guard.IsAsciiDigits(user)
+            : Guard.IsAsciiDigits(user.Substring(0, dash)) && Guard.IsAsciiDigits(user.Substring(dash + 1));
     }
 }

@@ -30,5 +30,5 @@ public sealed record WhatsAppErrorDetails(
         ProviderMessage is { Length: > 0 } m ? $"{what} ({this}): {m}" : $"{what} ({this}).";
 
     internal static string? Truncate(string? body) =>
-        body is null ? null : body.Length <= 4096 ? body : string.Concat(body.AsSpan(0, 4096), "…");
+        body is null ? null : body.Length <= 4096 ? body : body.Substring(0, 4096) + "…";
 }

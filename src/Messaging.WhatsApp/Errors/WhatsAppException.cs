@@ -17,7 +17,7 @@ public class WhatsAppException : Exception
     public WhatsAppException(string message, WhatsAppErrorDetails details, Exception? innerException = null)
         : base(message, innerException)
     {
-        ArgumentNullException.ThrowIfNull(details);
+        Guard.NotNull(details);
         Provider = details.Provider;
         HttpStatus = details.HttpStatus;
         ProviderCode = details.ProviderCode;

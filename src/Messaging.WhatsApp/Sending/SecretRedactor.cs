@@ -23,14 +23,31 @@ internal sealed class SecretRedactor
     {
         foreach (var secret in _secrets)
         {
-            if (text.Contains(secret, StringComparison.OrdinalIgnoreCase))
-            {
-                text = text.Replace(secret, Mask, StringComparison.OrdinalIgnoreCase);
-            }
+            text = ReplaceIgnoringCase(text, secret);
         }
 
         return text;
     }
 
     public string? RedactOrNull(string? text) => text is null ? null : Redact(text);
+
+    private static string ReplaceIgnoringCase(string text, string secret)
+    {
+        var at = text.IndexOf(secret, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var result = new System.Text.StringBuilder(text.Length);
+        var from = 0;
+        while (at >= 0)
+        {
+            result.Append(text, from, at - from).Append(Mask);
+            from = at + secret.Length;
+            at = text.IndexOf(secret, from, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return result.Append(text, from, text.Length - from).ToString();
+    }
 }

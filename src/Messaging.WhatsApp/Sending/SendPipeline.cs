@@ -41,12 +41,16 @@ internal sealed partial class SendPipeline
                 return await attempt(cancellationToken).ConfigureAwait(false);
             }
             catch (WhatsAppException e) when (e.IsSafeToRetry && _retry.Enabled && attemptNumber < _retry.MaxAttempts
-                && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, Random.Shared.NextDouble())) is not null)
+                && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, NextJitter())) is not null)
             {
                 LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
             }
 
+#if NET8_0_OR_GREATER
             await Task.Delay(delay.Value, _time, cancellationToken).ConfigureAwait(false);
+#else
+            await _time.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+#endif
         }
     }
 
@@ -64,9 +68,9 @@ internal sealed partial class SendPipeline
             case OperationCanceledException:
                 return new WhatsAppOutcomeUnknownException(
                     details.Describe("No answer within the configured timeout; the message may have been sent"), details, exception);
-            case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError } http:
+            case HttpRequestException http when IsConnectFailure(http):
                 return new WhatsAppConnectionFailedException(
-                    details.Describe($"Could not connect ({http.HttpRequestError}); nothing was sent"), details, exception);
+                    details.Describe("Could not connect; nothing was sent"), details, exception);
             case HttpRequestException or IOException:
                 return new WhatsAppOutcomeUnknownException(
                     details.Describe("The connection failed after the request was sent; the message may have been sent"), details, exception);
@@ -74,6 +78,43 @@ internal sealed partial class SendPipeline
                 return null;
         }
     }
+
+    /// <summary>True when the request failed while connecting, so it was never written.</summary>
+    private static bool IsConnectFailure(HttpRequestException exception)
+    {
+#if NET8_0_OR_GREATER
+        return exception.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError;
+#else
+        // Before .NET 8 the kind of failure is not exposed: only socket and web errors that can happen
+        // while connecting count. Anything else is treated as "may have been sent".
+        return exception.InnerException switch
+        {
+            System.Net.Sockets.SocketException socket => socket.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionRefused
+                or System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.HostUnreachable
+                or System.Net.Sockets.SocketError.NetworkUnreachable or System.Net.Sockets.SocketError.TryAgain
+                or System.Net.Sockets.SocketError.NoData,
+            System.Net.WebException web => web.Status is System.Net.WebExceptionStatus.ConnectFailure
+                or System.Net.WebExceptionStatus.NameResolutionFailure or System.Net.WebExceptionStatus.ProxyNameResolutionFailure,
+            _ => false,
+        };
+#endif
+    }
+
+    private static double NextJitter()
+    {
+#if NET8_0_OR_GREATER
+        return Random.Shared.NextDouble();
+#else
+        lock (SharedRandom)
+        {
+            return SharedRandom.NextDouble();
+        }
+#endif
+    }
+
+#if !NET8_0_OR_GREATER
+    private static readonly Random SharedRandom = new();
+#endif
 
     private async ValueTask WaitForPermitAsync(CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ internal static class SenderRegistration
         where TSender : class, IWhatsAppSender
         where TValidator : class, IValidateOptions<TOptions>
     {
-        ArgumentNullException.ThrowIfNull(services);
+        Guard.NotNull(services);
         var options = services.AddOptions<TOptions>(name);
         configure(options);
         options.ValidateOnStart();
@@ -84,8 +84,4 @@ internal static class SenderRegistration
 
         return builder;
     }
-
-    /// <summary>The address with a trailing '/', which a base address with a path needs.</summary>
-    public static Uri WithTrailingSlash(Uri address) =>
-        address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
 }

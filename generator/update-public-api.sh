@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Adds every public symbol the build reports as undeclared (RS0016) to the PublicAPI.Unshipped.txt of its
+# project under src/. Needs the .NET SDK and python3.
+#
+# Run it after a change that adds public API on purpose, for instance a spec change that adds a field,
+# then review the diff. A symbol that disappeared is reported as RS0017 and is never removed here:
+# removing public API is a breaking change and a major version (README, "Versioning").
+#
+# The symbols come from the build's SARIF log, where the analyzer names each one exactly as the
+# PublicAPI files spell it; this covers the generated clients too, which `dotnet format` skips.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
+
+for project in src/*/; do
+    name=$(basename "$project")
+    # Each target framework has the same public API (package validation checks it); net10.0 suffices.
+    dotnet build "$project$name.csproj" --nologo -v quiet -f net10.0 --no-incremental \
+        -p:TreatWarningsAsErrors=false "-p:ErrorLog=$log_dir/$name.sarif%2Cversion=2.1" >/dev/null || true
+    python3 - "$log_dir/$name.sarif" "${project}PublicAPI.Unshipped.txt" <<'PY'
+import json, sys
+sarif, unshipped = sys.argv[1], sys.argv[2]
+results = json.load(open(sarif, encoding="utf-8"))["runs"][0]["results"]
+found = {r["properties"]["customProperties"]["APIName"] for r in results if r["ruleId"] == "RS0016"}
+lines = [l.rstrip("\n") for l in open(unshipped, encoding="utf-8")]
+header = [l for l in lines if l.startswith("#")]
+entries = sorted(set(l for l in lines if l and not l.startswith("#")) | found, key=str.casefold)
+open(unshipped, "w", encoding="utf-8", newline="\n").write("\n".join(header + entries) + "\n")
+print(f"{unshipped}: {len(found)} added")
+PY
+done

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Messaging.WhatsApp;
+using Messaging.WhatsApp.GreenApi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NUnit.Framework;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Messaging.WhatsApp.ConsumerTests;
+
+/// <summary>What another team does with the packages: install, register through DI, send.</summary>
+public sealed class ConsumerTests
+{
+    private const string Token = "d75b3a66374942c5b3c019c698abc2067e151558acbd412345";
+    private const string MaytapiKey = "consumer-test-key";
+    private const string ProductId = "11111111-2222-3333-4444-555555555555";
+
+    private WireMockServer _server = null!;
+
+    [OneTimeSetUp]
+    public void Start() => _server = WireMockServer.Start();
+
+    [OneTimeTearDown]
+    public void Stop() => _server.Dispose();
+
+    [SetUp]
+    public void Reset() => _server.Reset();
+
+    [TestCase("Messaging.WhatsApp")]
+    [TestCase("Messaging.WhatsApp.Maytapi")]
+    [TestCase("Messaging.WhatsApp.GreenApi")]
+    public void Package_IsInstalledFromTheFeed_NotFromAProject(string id)
+    {
+        // The deps file records how each library was resolved: "package" or "project".
+        var deps = Path.Combine(AppContext.BaseDirectory, "Messaging.WhatsApp.ConsumerTests.deps.json");
+        var libraries = JsonDocument.Parse(File.ReadAllText(deps)).RootElement.GetProperty("libraries");
+        var library = libraries.EnumerateObject().Single(l => l.Name.StartsWith(id + "/", StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(library.Value.GetProperty("type").GetString(), Is.EqualTo("package"));
+            Assert.That(library.Name, Does.StartWith(id + "/1."), "the 1.x packages");
+        });
+    }
+
+    [Test]
+    public async Task GreenApi_RegisteredFromConfiguration_SendsAndReturnsTheMessageId()
+    {
+        _server.Given(Request.Create().WithPath($"/waInstance1101000001/sendMessage/{Token}").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"idMessage":"BAE5F4886F6F2D05"}"""));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GreenApi:ApiUrl"] = _server.Url,
+            ["GreenApi:IdInstance"] = "1101000001",
+            ["GreenApi:ApiTokenInstance"] = Token,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddGreenApi(configuration.GetSection(GreenApiOptions.DefaultSectionName));
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var result = await provider.GetRequiredService<IWhatsAppSender>().SendTextAsync(ChatAddress.Parse("+90 530 111 11 11"), "Hello from a consumer");
+
+        var request = _server.LogEntries.Single().RequestMessage!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.MessageId, Is.EqualTo("BAE5F4886F6F2D05"));
+            Assert.That(result.ChatId, Is.EqualTo("905301111111@c.us"));
+            Assert.That(request.Body, Does.Contain("\"chatId\":\"905301111111@c.us\""));
+        });
+    }
+
+    [Test]
+    public async Task Maytapi_Registered_SendsAMediaMessage_WithTheKeyHeader()
+    {
+        _server.Given(Request.Create().WithPath($"/api/{ProductId}/12/sendMessage").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"success":true,"data":{"chatId":"905301234567@c.us","msgId":"a6f1e2d0"}}"""));
+        var services = new ServiceCollection();
+        services.AddMaytapi(o =>
+        {
+            o.ApiUrl = new Uri(_server.Url + "/api/");
+            o.ProductId = ProductId;
+            o.PhoneId = "12";
+            o.ApiKey = MaytapiKey;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<Maytapi.IMaytapiSender>().SendAsync(
+            new Maytapi.MediaMessage { ToNumber = "905301234567", Message = "https://example.com/invoice.pdf", Filename = "invoice.pdf" });
+
+        var request = _server.LogEntries.Single().RequestMessage!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.MessageId, Is.EqualTo("a6f1e2d0"));
+            Assert.That(request.Headers!["x-maytapi-key"].ToString(), Is.EqualTo(MaytapiKey));
+            Assert.That(request.Body, Does.Contain("\"type\":\"media\""));
+        });
+    }
+
+    [Test]
+    public void Maytapi_HttpTwoHundredWithSuccessFalse_ThrowsTypedError()
+    {
+        _server.Given(Request.Create().WithPath($"/api/{ProductId}/12/sendMessage").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"success":false,"message":"Lib not loaded","code":"W05"}"""));
+        var services = new ServiceCollection();
+        services.AddMaytapi(o =>
+        {
+            o.ApiUrl = new Uri(_server.Url + "/api/");
+            o.ProductId = ProductId;
+            o.PhoneId = "12";
+            o.ApiKey = MaytapiKey;
+            o.Retry.Enabled = false;
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsAsync<WhatsAppInstanceNotReadyException>(
+            () => provider.GetRequiredService<IWhatsAppSender>().SendTextAsync(ChatAddress.Parse("905301234567"), "hi"))!;
+
+        Assert.That(error.ProviderCode, Is.EqualTo("W05"));
+    }
+}
