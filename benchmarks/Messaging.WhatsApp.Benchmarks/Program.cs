@@ -1,0 +1,31 @@
+using System;
+using System.Globalization;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Running;
+using Messaging.WhatsApp.Benchmarks;
+
+// Modes (see docs/benchmarks.md):
+//   (no arguments or BenchmarkDotNet's)         one send per operation, in memory and over loopback
+//   --throughput [count] [concurrency]          N sends at concurrency C against a separate server process
+//   --server <port>, --throughput-variant ...   the processes the throughput mode starts
+static int Arg(string[] args, int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+switch (args.Length > 0 ? args[0] : string.Empty)
+{
+    case "--throughput":
+        return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64));
+    case "--throughput-variant":
+        return await Throughput.RunVariantAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--server":
+        await using (var server = await LoopbackServer.StartAsync(Arg(args, 1, 0)))
+        {
+            Console.WriteLine("ready");
+            await Task.Delay(System.Threading.Timeout.Infinite);
+        }
+
+        return 0;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(SendBenchmarks).Assembly).Run(args);
+        return 0;
+}
