@@ -14,7 +14,8 @@ namespace Messaging.WhatsApp.GreenApi;
 /// | 200 with a non-empty <c>idMessage</c> | success (not here) |
 /// | 200 with <c>{"code":401,...}</c> | <see cref="WhatsAppAuthenticationException"/> |
 /// | 200 with anything else (no or empty <c>idMessage</c>, unreadable body) | <see cref="WhatsAppOutcomeUnknownException"/> |
-/// | 400 text "instance in starting process" / "not authorized" | <see cref="WhatsAppInstanceNotReadyException"/> |
+/// | 400 text "instance in starting process", "instance account not authorized" | <see cref="WhatsAppInstanceNotReadyException"/> |
+/// | 400 text "instance account is expired", "instance is deleted" | <see cref="WhatsAppAuthenticationException"/> |
 /// | 400 otherwise (validation JSON) | <see cref="WhatsAppRequestRejectedException"/> |
 /// | 401, 403 | <see cref="WhatsAppAuthenticationException"/> |
 /// | 429 | <see cref="WhatsAppRateLimitedException"/> (retried) |
@@ -22,30 +23,39 @@ namespace Messaging.WhatsApp.GreenApi;
 /// | 500 "request entity too large" | <see cref="WhatsAppRequestRejectedException"/> |
 /// | 499, any other 5xx | <see cref="WhatsAppOutcomeUnknownException"/> |
 /// | any other status | <see cref="WhatsAppException"/> |
+/// <para>Nothing in the map throws, whatever the body: fields are read defensively, and a body of an
+/// unexpected shape falls back to what the status says.</para>
 /// <para>The generated exception is not kept as the inner exception: its parse errors can quote response
 /// values, and the token comes back in response bodies. Everything it knew is in the details.</para>
 /// </remarks>
 internal static class GreenApiErrorMap
 {
+    /// <summary>Plain-text 400 answers about the instance's state, which GREEN-API documents.</summary>
+    private static readonly string[] NotReadyTexts = ["instance in starting process", "not authorized"];
+
+    private static readonly string[] UnusableTexts = ["expired", "deleted"];
+
     public static WhatsAppException Map(GreenApiApiException exception, SecretRedactor redactor, TimeProvider time)
     {
         var status = exception.StatusCode;
         var body = redactor.RedactOrNull(exception.Response);
-        var json = TryParseObject(body);
-        var message = redactor.RedactOrNull(ProviderMessage(exception, json, body));
+        var json = ErrorBody.TryParseObject(body);
+        var plainText = json is null ? ErrorBody.PlainText(body) : null;
         var details = new WhatsAppErrorDetails(
             WhatsAppProvider.GreenApi,
             (HttpStatusCode)status,
-            ProviderMessage: message,
+            ProviderMessage: redactor.RedactOrNull(ProviderMessage(exception, json, plainText)),
             ResponseBody: WhatsAppErrorDetails.Truncate(body));
 
         return status switch
         {
-            200 when (int?)json?["code"] == 401 => new WhatsAppAuthenticationException(
+            200 when ErrorBody.Integer(json?["code"]) == 401 => new WhatsAppAuthenticationException(
                 details.Describe("GREEN-API refused the token"), details),
             >= 200 and < 300 => new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API answered success without a message id; the message may have been queued"), details),
-            400 when IsInstanceNotReady(body) => new WhatsAppInstanceNotReadyException(
+            400 when Mentions(plainText, UnusableTexts) => new WhatsAppAuthenticationException(
+                details.Describe("The GREEN-API instance cannot send (expired or deleted); nothing was sent"), details),
+            400 when Mentions(plainText, NotReadyTexts) => new WhatsAppInstanceNotReadyException(
                 details.Describe("The GREEN-API instance is not ready; nothing was sent"), details),
             400 => new WhatsAppRequestRejectedException(
                 details.Describe("GREEN-API refused the request as invalid; nothing was sent"), details),
@@ -55,7 +65,7 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API's rate limit was exceeded; nothing was sent"), details, ResponseHeaders.RetryAfter(exception.Headers, time)),
             466 => new WhatsAppQuotaExceededException(
                 details.Describe("The GREEN-API monthly quota is used up; nothing was sent"), details),
-            500 when body is not null && body.IndexOf("request entity too large", StringComparison.OrdinalIgnoreCase) >= 0 => new WhatsAppRequestRejectedException(
+            500 when Mentions(plainText ?? body, ["request entity too large"]) => new WhatsAppRequestRejectedException(
                 details.Describe("GREEN-API refused the request as too large; nothing was sent"), details),
             499 or >= 500 => new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API failed while handling the request; the message may have been sent"), details),
@@ -63,47 +73,37 @@ internal static class GreenApiErrorMap
         };
     }
 
-    private static bool IsInstanceNotReady(string? body) =>
-        body is not null
-        && (body.IndexOf("starting process", StringComparison.OrdinalIgnoreCase) >= 0
-            || body.IndexOf("not authorized", StringComparison.OrdinalIgnoreCase) >= 0);
+    private static bool Mentions(string? text, string[] phrases)
+    {
+        if (text is null)
+        {
+            return false;
+        }
 
-    private static string? ProviderMessage(GreenApiApiException exception, JObject? json, string? body)
+        foreach (var phrase in phrases)
+        {
+            if (text.IndexOf(phrase, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? ProviderMessage(GreenApiApiException exception, JObject? json, string? plainText)
     {
         switch (exception)
         {
             case GreenApiApiException<ValidationError> { Result: { } validation }:
                 return validation.Message;
             case GreenApiApiException<QuotaExceeded> { Result: { } quota }:
-                var exceeded = quota.InvokeStatus?.Status?.IndexOf("EXCEEDED", StringComparison.Ordinal) >= 0 == true
+                var exceeded = quota.InvokeStatus?.Status?.IndexOf("EXCEEDED", StringComparison.Ordinal) >= 0
                     ? quota.InvokeStatus
                     : quota.CorrespondentsStatus ?? quota.InvokeStatus;
                 return exceeded is null ? null : exceeded.Description ?? exceeded.Status;
         }
 
-        if (json is not null)
-        {
-            return (string?)json["message"] ?? (string?)json["description"];
-        }
-
-        // Plain text is the message itself; an HTML page is not worth repeating.
-        return body is { Length: > 0 and <= 500 } && !body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? body.Trim() : null;
-    }
-
-    private static JObject? TryParseObject(string? body)
-    {
-        if (body is null || !body.TrimStart().StartsWith("{", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JObject.Parse(body);
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            return null;
-        }
+        return json is null ? plainText : ErrorBody.Text(json["message"]) ?? ErrorBody.Text(json["description"]);
     }
 }

@@ -11,9 +11,9 @@ internal sealed class GreenApiOptionsValidator : IValidateOptions<GreenApiOption
     {
         var prefix = string.IsNullOrEmpty(name) ? GreenApiOptions.DefaultSectionName + ":" : $"{GreenApiOptions.DefaultSectionName}[{name}]:";
         var failures = new List<string>();
-        if (options.ApiUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (options.ApiUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.UserInfo.Length > 0)
         {
-            failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL such as https://7105.api.greenapi.com.");
+            failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL without credentials, such as https://7105.api.greenapi.com.");
         }
 
         if (options.IdInstance <= 0)

@@ -47,24 +47,24 @@ internal static class GreenApiRequestValidator
         }
     }
 
-    public static void ValidateMessage(string? message)
+    public static void ValidateMessage(string? message, string field = "message")
     {
         if (message is null || message.Length == 0)
         {
-            throw new WhatsAppArgumentException("message", "must not be empty (GREEN-API refuses an empty message)");
+            throw new WhatsAppArgumentException(field, "must not be empty (GREEN-API refuses an empty message)");
         }
 
         if (message.Length > MaxMessageLength)
         {
-            throw new WhatsAppArgumentException("message", $"must be at most {MaxMessageLength} characters, counted in UTF-16 code units (an emoji such as 😀 counts 2); it has {message.Length}");
+            throw new WhatsAppArgumentException(field, $"must be at most {MaxMessageLength} characters, counted in UTF-16 code units (an emoji such as 😀 counts 2); it has {message.Length}");
         }
     }
 
-    public static void ValidateQuotedMessageId(string? quotedMessageId)
+    public static void ValidateQuotedMessageId(string? quotedMessageId, string field = "quotedMessageId")
     {
         if (quotedMessageId is not null && quotedMessageId.Length < MinQuotedMessageIdLength)
         {
-            throw new WhatsAppArgumentException("quotedMessageId", $"must be at least {MinQuotedMessageIdLength} characters, the shortest id GREEN-API accepts (was {quotedMessageId.Length})");
+            throw new WhatsAppArgumentException(field, $"must be at least {MinQuotedMessageIdLength} characters, the shortest id GREEN-API accepts (was {quotedMessageId.Length})");
         }
     }
 

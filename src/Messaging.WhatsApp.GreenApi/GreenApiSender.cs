@@ -1,7 +1,6 @@
 using System;
 using System.Net.Http;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +18,6 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     private readonly GreenApiOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
-    private readonly RateLimiter? _limiter;
     private readonly SendPipeline _pipeline;
 
     /// <summary>
@@ -31,7 +29,7 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     /// <param name="options">The instance.</param>
     /// <param name="logger">Where retries are logged, or null.</param>
     public GreenApiSender(HttpClient httpClient, GreenApiOptions options, ILogger<GreenApiSender>? logger = null)
-        : this(() => httpClient, options, logger, TimeProvider.System)
+        : this(() => httpClient, Validated(options), logger, TimeProvider.System)
     {
         Guard.NotNull(httpClient);
     }
@@ -43,8 +41,7 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiTokenInstance]);
-        _limiter = RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit);
-        _pipeline = new SendPipeline(WhatsAppProvider.GreenApi, options.Retry, _limiter, time, logger ?? NullLogger.Instance);
+        _pipeline = new SendPipeline(WhatsAppProvider.GreenApi, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
     }
 
     /// <inheritdoc />
@@ -54,14 +51,23 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     public Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.ValidateChat(chat);
-        return SendAsync(new SendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
+        GreenApiRequestValidator.ValidateMessage(text, nameof(text));
+        GreenApiRequestValidator.ValidateQuotedMessageId(replyTo, nameof(replyTo));
+        return Send(new SendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SendResult> SendAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.Validate(request);
-        return _pipeline.SendAsync(ct => SendOnceAsync(request, ct), cancellationToken);
+        return Send(request, cancellationToken);
+    }
+
+    private static GreenApiOptions Validated(GreenApiOptions options)
+    {
+        Guard.NotNull(options);
+        var result = new GreenApiOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new ArgumentException(result.FailureMessage, nameof(options)) : options;
     }
 
     /// <summary>Names the instance without its token.</summary>
@@ -69,7 +75,10 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     public override string ToString() => $"{nameof(GreenApiSender)}({_options})";
 
     /// <summary>Releases the rate limiter.</summary>
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose() => _pipeline.Dispose();
+
+    private Task<SendResult> Send(SendMessageRequest request, CancellationToken cancellationToken) =>
+        _pipeline.SendAsync((Sender: this, Request: request), static (s, ct) => s.Sender.SendOnceAsync(s.Request, ct), cancellationToken);
 
     private async Task<SendResult> SendOnceAsync(SendMessageRequest request, CancellationToken cancellationToken)
     {
@@ -82,10 +91,6 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
         catch (GreenApiApiException e)
         {
             throw GreenApiErrorMap.Map(e, _redactor, _time);
-        }
-        catch (Exception e) when (SendPipeline.MapTransportFailure(WhatsAppProvider.GreenApi, e, cancellationToken) is { } mapped)
-        {
-            throw mapped;
         }
 
         if (response?.IdMessage is not { Length: > 0 } idMessage)

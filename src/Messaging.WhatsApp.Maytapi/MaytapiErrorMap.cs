@@ -1,6 +1,5 @@
 using System;
 using System.Net;
-using Newtonsoft.Json.Linq;
 
 namespace Messaging.WhatsApp.Maytapi;
 
@@ -20,6 +19,7 @@ namespace Messaging.WhatsApp.Maytapi;
 /// | 200 with <c>success:true</c> but no <c>msgId</c>, or a body that is not the envelope | <see cref="WhatsAppOutcomeUnknownException"/> |
 /// | 200 with <c>success:false</c> otherwise (e.g. the duplicate filter) | <see cref="WhatsAppException"/> |
 /// | any other status | <see cref="WhatsAppException"/> |
+/// <para>Nothing in the map throws, whatever the body: fields are read defensively.</para>
 /// <para>The generated exception is not kept as the inner exception: its parse errors can quote response
 /// values. Everything it knew is in the details.</para>
 /// </remarks>
@@ -36,13 +36,13 @@ internal static class MaytapiErrorMap
     public static WhatsAppException Map(int status, SendMessageResponse? envelope, string? rawBody, SecretRedactor redactor, TimeSpan? retryAfter = null)
     {
         var body = redactor.RedactOrNull(rawBody);
-        var json = envelope is null ? TryParseObject(body) : null;
-        var code = envelope?.Code ?? (string?)json?["code"];
+        var json = envelope is null ? ErrorBody.TryParseObject(body) : null;
+        var code = envelope?.Code ?? ErrorBody.Text(json?["code"]);
         var details = new WhatsAppErrorDetails(
             WhatsAppProvider.Maytapi,
             (HttpStatusCode)status,
             code,
-            redactor.RedactOrNull(envelope?.Message ?? (string?)json?["message"] ?? (string?)json?["description"]),
+            redactor.RedactOrNull(envelope?.Message ?? ErrorBody.Text(json?["message"]) ?? ErrorBody.Text(json?["description"])),
             WhatsAppErrorDetails.Truncate(body));
 
         return (status, code, envelope) switch
@@ -61,22 +61,5 @@ internal static class MaytapiErrorMap
                 details.Describe("Maytapi answered without a message id; the message may have been queued"), details),
             _ => new WhatsAppException(details.Describe("Maytapi did not accept the message"), details),
         };
-    }
-
-    private static JObject? TryParseObject(string? body)
-    {
-        if (body is null || !body.TrimStart().StartsWith("{", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JObject.Parse(body);
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -11,9 +11,9 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
     {
         var prefix = string.IsNullOrEmpty(name) ? MaytapiOptions.DefaultSectionName + ":" : $"{MaytapiOptions.DefaultSectionName}[{name}]:";
         var failures = new List<string>();
-        if (options.ApiUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (options.ApiUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.UserInfo.Length > 0)
         {
-            failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL such as https://api.maytapi.com/api/.");
+            failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL without credentials, such as https://api.maytapi.com/api/.");
         }
 
         if (!Guid.TryParse(options.ProductId, out _))

@@ -29,22 +29,67 @@ internal static class MaytapiRequestValidator
                 break;
         }
 
-        // Everything else the spec says (required fields, patterns, lengths) is on the generated model as
-        // data annotations.
+        // Everything else the spec says (required fields, patterns, lengths) is on the generated models as
+        // data annotations, nested objects and list items included.
+        ValidateAnnotations(message, string.Empty);
+    }
+
+    private static void ValidateAnnotations(object model, string prefix)
+    {
+        var type = model.GetType();
         var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(message, new ValidationContext(message), results, validateAllProperties: true))
+        if (!Validator.TryValidateObject(model, new ValidationContext(model), results, validateAllProperties: true))
         {
             var first = results[0];
-            var member = first.MemberNames.FirstOrDefault() ?? "message";
-            throw new WhatsAppArgumentException(JsonName(message.GetType(), member), $"breaks the spec: {first.ErrorMessage}");
+            var member = first.MemberNames.FirstOrDefault();
+            var field = member is null ? prefix.TrimEnd('.') : prefix + JsonName(type, member);
+            throw new WhatsAppArgumentException(field.Length == 0 ? "message" : field, $"breaks the spec: {first.ErrorMessage}");
+        }
+
+        foreach (var property in type.GetProperties())
+        {
+            if (property.GetIndexParameters().Length > 0 || !property.CanRead)
+            {
+                continue;
+            }
+
+            var name = prefix + JsonName(type, property.Name);
+            switch (property.GetValue(model))
+            {
+                case { } child when IsModel(child.GetType()):
+                    ValidateAnnotations(child, name + ".");
+                    break;
+                case System.Collections.IEnumerable items and not string:
+                    var index = 0;
+                    foreach (var item in items)
+                    {
+                        if (item is null)
+                        {
+                            throw new WhatsAppArgumentException($"{name}[{index}]", "must not be null");
+                        }
+
+                        if (IsModel(item.GetType()))
+                        {
+                            ValidateAnnotations(item, $"{name}[{index}].");
+                        }
+
+                        index++;
+                    }
+
+                    break;
+            }
         }
     }
 
-    public static void ValidateText(string? text)
+    /// <summary>A generated model of this spec (not a string, number or collection).</summary>
+    private static bool IsModel(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(SendMessageRequest).Namespace;
+
+    public static void ValidateText(string? text, string field = "message")
     {
-        if (string.IsNullOrEmpty(text))
+        if (text is null || text.Length == 0)
         {
-            throw new WhatsAppArgumentException("message", "must not be empty");
+            throw new WhatsAppArgumentException(field, "must not be empty");
         }
     }
 

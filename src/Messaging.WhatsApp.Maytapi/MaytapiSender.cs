@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Net.Http;
 using System.Threading;
-using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +19,6 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     private readonly MaytapiOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
-    private readonly RateLimiter? _limiter;
     private readonly SendPipeline _pipeline;
 
     /// <summary>
@@ -32,7 +30,7 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     /// <param name="options">The phone and key.</param>
     /// <param name="logger">Where retries are logged, or null.</param>
     public MaytapiSender(HttpClient httpClient, MaytapiOptions options, ILogger<MaytapiSender>? logger = null)
-        : this(() => httpClient, options, logger, TimeProvider.System)
+        : this(() => httpClient, Validated(options), logger, TimeProvider.System)
     {
         Guard.NotNull(httpClient);
     }
@@ -44,8 +42,7 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiKey]);
-        _limiter = RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit);
-        _pipeline = new SendPipeline(WhatsAppProvider.Maytapi, options.Retry, _limiter, time, logger ?? NullLogger.Instance);
+        _pipeline = new SendPipeline(WhatsAppProvider.Maytapi, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
     }
 
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
@@ -65,21 +62,20 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     public Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.ValidateChat(chat);
-        MaytapiRequestValidator.ValidateText(text);
+        MaytapiRequestValidator.ValidateText(text, nameof(text));
         if (replyTo is { Length: 0 })
         {
-            throw new WhatsAppArgumentException("replyTo", "must be null or a message id, not empty");
+            throw new WhatsAppArgumentException(nameof(replyTo), "must be null or a message id, not empty");
         }
 
-        var message = new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo };
-        return _pipeline.SendAsync(ct => SendOnceAsync(message, ct), cancellationToken);
+        return Send(new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SendResult> SendAsync(SendMessageRequest message, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.Validate(message);
-        return _pipeline.SendAsync(ct => SendOnceAsync(message, ct), cancellationToken);
+        return Send(message, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -95,7 +91,14 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
             Longitude = longitude.ToString("0.0#####", CultureInfo.InvariantCulture),
             Text = name,
         };
-        return _pipeline.SendAsync(ct => SendOnceAsync(message, ct), cancellationToken);
+        return Send(message, cancellationToken);
+    }
+
+    private static MaytapiOptions Validated(MaytapiOptions options)
+    {
+        Guard.NotNull(options);
+        var result = new MaytapiOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new ArgumentException(result.FailureMessage, nameof(options)) : options;
     }
 
     /// <summary>Names the phone without the key.</summary>
@@ -103,7 +106,10 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     public override string ToString() => $"{nameof(MaytapiSender)}({_options})";
 
     /// <summary>Releases the rate limiter.</summary>
-    public void Dispose() => _limiter?.Dispose();
+    public void Dispose() => _pipeline.Dispose();
+
+    private Task<SendResult> Send(SendMessageRequest message, CancellationToken cancellationToken) =>
+        _pipeline.SendAsync((Sender: this, Message: message), static (s, ct) => s.Sender.SendOnceAsync(s.Message, ct), cancellationToken);
 
     private async Task<SendResult> SendOnceAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
@@ -116,10 +122,6 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
         catch (MaytapiApiException e)
         {
             throw MaytapiErrorMap.Map(e, _redactor, _time);
-        }
-        catch (Exception e) when (SendPipeline.MapTransportFailure(WhatsAppProvider.Maytapi, e, cancellationToken) is { } mapped)
-        {
-            throw mapped;
         }
 
         if (envelope is { Success: true, Data.MsgId: { Length: > 0 } msgId })

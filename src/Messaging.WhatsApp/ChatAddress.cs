@@ -12,13 +12,16 @@ namespace Messaging.WhatsApp;
 /// parentheses (<c>+90 530 111 11 11</c>, <c>905301111111</c>); a personal chat id
 /// (<c>905301111111@c.us</c>); a group id old style (<c>905301111111-1574073754@g.us</c>) or new style
 /// (<c>120363238104@g.us</c>); a linked id (<c>123456789012345@lid</c>); a channel id
-/// (<c>120363025246125888@newsletter</c>). A phone number has 7 to 15 digits (E.164).
+/// (<c>120363025246125888@newsletter</c>). A phone number has 7 to 15 digits (E.164) and starts with its
+/// country code; <c>00</c> in front of it is read as <c>+</c>, and a number starting with a single
+/// <c>0</c> (a national number) is refused.
 /// </remarks>
 public readonly record struct ChatAddress
 {
-    /// <summary>The accepted forms, as quoted in error messages.</summary>
-    public const string AcceptedForms =
-        "a phone number with country code (+90 530 111 11 11 or 905301111111), a chat id (905301111111@c.us), " +
+    /// <summary>The accepted forms, as quoted in error messages. A property, not a constant, so that the
+    /// wording can improve without breaking callers compiled against it.</summary>
+    public static string AcceptedForms { get; } =
+        "a phone number with country code (+90 530 111 11 11, 0090 530 111 11 11 or 905301111111), a chat id (905301111111@c.us), " +
         "a group id (905301111111-1574073754@g.us or 120363238104@g.us), a linked id (123456789012345@lid) " +
         "or a channel id (120363025246125888@newsletter)";
 
@@ -100,14 +103,14 @@ public readonly record struct ChatAddress
     private static bool TryParsePhone(string text, out ChatAddress address)
     {
         address = default;
-        var digits = new char[MaxPhoneDigits];
+        var digits = new char[MaxPhoneDigits + 2];
         var count = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (Guard.IsAsciiDigit(c))
             {
-                if (count == MaxPhoneDigits)
+                if (count == digits.Length)
                 {
                     return false;
                 }
@@ -124,12 +127,16 @@ public readonly record struct ChatAddress
             }
         }
 
-        if (count < MinPhoneDigits)
+        // 00 is the international call prefix people type instead of +. After it, or after +, comes the
+        // country code, which never starts with 0: a number that does is national, without a country code.
+        var start = text[0] != '+' && count >= 2 && digits[0] == '0' && digits[1] == '0' ? 2 : 0;
+        var length = count - start;
+        if (length is < MinPhoneDigits or > MaxPhoneDigits || digits[start] == '0')
         {
             return false;
         }
 
-        address = new ChatAddress(ChatAddressKind.Person, new string(digits, 0, count) + "@c.us");
+        address = new ChatAddress(ChatAddressKind.Person, new string(digits, start, length) + "@c.us");
         return true;
     }
 

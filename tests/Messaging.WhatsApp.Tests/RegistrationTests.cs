@@ -19,7 +19,7 @@ public sealed class RegistrationTests
 
     private static readonly string[] ExpectedSalesFailures =
     [
-        "GreenApi[sales]:ApiUrl must be an absolute http(s) URL such as https://7105.api.greenapi.com.",
+        "GreenApi[sales]:ApiUrl must be an absolute http(s) URL without credentials, such as https://7105.api.greenapi.com.",
         "GreenApi[sales]:IdInstance is required: the instance number from the GREEN-API console.",
         "GreenApi[sales]:ApiTokenInstance is required: the instance token from the GREEN-API console.",
         "GreenApi[sales]:Timeout must be positive.",

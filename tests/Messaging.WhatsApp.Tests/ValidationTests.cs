@@ -40,7 +40,7 @@ public sealed class ValidationTests
     {
         using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
 
-        await AssertRefused(() => services.Sender.SendTextAsync(Person, string.Empty), "message", "must not be empty");
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, string.Empty), "text", "must not be empty");
     }
 
     [TestCase(WhatsAppProvider.GreenApi)]
@@ -57,7 +57,7 @@ public sealed class ValidationTests
     {
         using var services = TestServices.GreenApi();
 
-        await AssertRefused(() => services.Sender.SendTextAsync(Person, new string('a', 20_001)), "message", "at most 20000 characters, counted in UTF-16 code units");
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, new string('a', 20_001)), "text", "at most 20000 characters, counted in UTF-16 code units");
     }
 
     [Test]
@@ -66,7 +66,7 @@ public sealed class ValidationTests
         using var services = TestServices.GreenApi();
         var text = string.Concat(System.Linq.Enumerable.Repeat("😀", 10_001));
 
-        await AssertRefused(() => services.Sender.SendTextAsync(Person, text), "message", "an emoji such as 😀 counts 2");
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, text), "text", "an emoji such as 😀 counts 2");
     }
 
     [Test]
@@ -89,7 +89,7 @@ public sealed class ValidationTests
     {
         using var services = TestServices.GreenApi();
 
-        await AssertRefused(() => services.Sender.SendTextAsync(Person, "hi", replyTo: "BAE5F4886F6F"), "quotedMessageId", "at least 16 characters");
+        await AssertRefused(() => services.Sender.SendTextAsync(Person, "hi", replyTo: "BAE5F4886F6F"), "replyTo", "at least 16 characters");
     }
 
     [Test]
@@ -202,6 +202,42 @@ public sealed class ValidationTests
         var message = new Maytapi.MediaMessage { ToNumber = "905301111111", Message = "not a url" };
 
         await AssertRefused(() => services.MaytapiSender.SendAsync(message), "message", "breaks the spec");
+    }
+
+    [Test]
+    public async Task GreenApi_ShortQuotedMessageIdInRequest_IsRefusedUnderItsJsonName()
+    {
+        using var services = TestServices.GreenApi();
+        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", QuotedMessageId = "BAE5F4886F6F" };
+
+        await AssertRefused(() => services.GreenApiSender.SendAsync(request), "quotedMessageId", "at least 16 characters");
+    }
+
+    [Test]
+    public async Task Maytapi_VcardWithoutDisplayName_IsRefusedNamingTheNestedField()
+    {
+        using var services = TestServices.Maytapi();
+        var message = new Maytapi.VcardMessage
+        {
+            ToNumber = "905301111111",
+            Message = new Maytapi.VcardContent { DisplayName = null!, Vcard = "BEGIN:VCARD\nVERSION:3.0\nFN:Ayşe\nEND:VCARD" },
+        };
+
+        await AssertRefused(() => services.MaytapiSender.SendAsync(message), "message.displayName", "breaks the spec");
+    }
+
+    [Test]
+    public async Task Maytapi_ButtonWithoutId_IsRefusedNamingTheListItem()
+    {
+        using var services = TestServices.Maytapi();
+        var message = new Maytapi.ButtonsMessage
+        {
+            ToNumber = "905301111111",
+            Message = "Pick one",
+            Buttons = [new Maytapi.MessageButton { Id = "yes", Text = "Yes" }, new Maytapi.MessageButton { Id = null!, Text = "No" }],
+        };
+
+        await AssertRefused(() => services.MaytapiSender.SendAsync(message), "buttons[1].id", "breaks the spec");
     }
 
     [Test]

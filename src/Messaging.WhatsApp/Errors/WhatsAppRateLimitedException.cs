@@ -4,8 +4,8 @@ namespace Messaging.WhatsApp;
 
 /// <summary>
 /// Too many requests (GREEN-API HTTP 429: more than 50 sendMessage calls a second per instance), or the
-/// sender's own rate limiter could not queue the send. Nothing was sent. A provider 429 is retried
-/// automatically, honouring <see cref="RetryAfter"/>.
+/// sender's own rate limiter could not queue the send. GREEN-API's 429 is retried automatically,
+/// honouring <see cref="RetryAfter"/>.
 /// </summary>
 public sealed class WhatsAppRateLimitedException : WhatsAppException
 {
@@ -23,6 +23,9 @@ public sealed class WhatsAppRateLimitedException : WhatsAppException
     /// <summary>How long the provider asked to wait (its Retry-After header), or null.</summary>
     public TimeSpan? RetryAfter { get; }
 
-    /// <inheritdoc />
-    public override bool IsSafeToRetry => true;
+    /// <summary>
+    /// True for GREEN-API's 429 and for the sender's own rate limiter, where nothing was sent. Not for a
+    /// Maytapi 429: Maytapi documents no rate limit, and only W05 is documented as "nothing was sent".
+    /// </summary>
+    public override bool IsSafeToRetry => Provider == WhatsAppProvider.GreenApi || HttpStatus is null;
 }

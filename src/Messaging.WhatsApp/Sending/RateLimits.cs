@@ -7,10 +7,12 @@ namespace Messaging.WhatsApp;
 internal static class RateLimits
 {
     /// <summary>
-    /// A sliding one-second window in ten segments, or null when <paramref name="perSecond"/> is 0. Unlike a
-    /// token bucket, whose refill can land just after a full burst, it never lets more than
-    /// <paramref name="perSecond"/> sends start within one window, which is how the provider counts.
-    /// Sends beyond the limit wait in order, up to <paramref name="queueLimit"/> of them.
+    /// A sliding window, or null when <paramref name="perSecond"/> is 0. A permit comes back when its
+    /// segment leaves the window, between one window and one window less a segment after it was taken;
+    /// a window of 1.1 s in segments of 0.1 s therefore never lets more than <paramref name="perSecond"/>
+    /// sends start within any second, which is how the provider counts. (A token bucket, whose refill can
+    /// land just after a full burst, lets twice as many through.) Sends beyond the limit wait in order,
+    /// up to <paramref name="queueLimit"/> of them.
     /// </summary>
     public static RateLimiter? PerSecond(int perSecond, int queueLimit) =>
         perSecond <= 0
@@ -18,8 +20,8 @@ internal static class RateLimits
             : new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
             {
                 PermitLimit = perSecond,
-                Window = TimeSpan.FromSeconds(1),
-                SegmentsPerWindow = 10,
+                Window = TimeSpan.FromMilliseconds(1100),
+                SegmentsPerWindow = 11,
                 QueueLimit = queueLimit,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 AutoReplenishment = true,

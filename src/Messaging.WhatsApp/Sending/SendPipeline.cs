@@ -9,11 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Messaging.WhatsApp;
 
 /// <summary>
-/// Runs one send: waits for the rate limiter, makes an attempt, and retries only errors that are safe to
-/// retry. Attempts throw <see cref="WhatsAppException"/>s; <see cref="MapTransportFailure"/> turns what
-/// HttpClient throws into one.
+/// Runs one send: waits for the rate limiter, makes an attempt, turns what HttpClient throws into typed
+/// errors, and retries only errors that are safe to retry. Owns the sender's rate limiter.
 /// </summary>
-internal sealed partial class SendPipeline
+internal sealed partial class SendPipeline : IDisposable
 {
     private readonly WhatsAppProvider _provider;
     private readonly RetryOptions _retry;
@@ -21,24 +20,35 @@ internal sealed partial class SendPipeline
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger)
+    private int _disposed;
+
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
     {
         _provider = provider;
         _retry = retry;
-        _limiter = limiter;
+        _limiter = RateLimits.PerSecond(maxSendsPerSecond, rateLimitQueueLimit);
         _time = time;
         _logger = logger;
     }
 
-    public async Task<T> SendAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <summary>Sends with <paramref name="attempt"/>; the state is passed through so that callers need no closure.</summary>
+    public async Task<T> SendAsync<TState, T>(TState state, Func<TState, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         for (var attemptNumber = 1; ; attemptNumber++)
         {
             TimeSpan? delay;
             try
             {
                 await WaitForPermitAsync(cancellationToken).ConfigureAwait(false);
-                return await attempt(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await attempt(state, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (MapFailure(_provider, e, cancellationToken) is { } mapped)
+                {
+                    throw mapped;
+                }
             }
             catch (WhatsAppException e) when (e.IsSafeToRetry && _retry.Enabled && attemptNumber < _retry.MaxAttempts
                 && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, NextJitter())) is not null)
@@ -54,17 +64,30 @@ internal sealed partial class SendPipeline
         }
     }
 
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _limiter?.Dispose();
+        }
+    }
+
     /// <summary>
-    /// Maps what HttpClient or the response stream threw to a typed error, or returns null for a
-    /// cancellation the caller asked for (which is rethrown as it is).
+    /// Maps what HttpClient, the response stream or the request's serialization threw to a typed error, or
+    /// returns null for what passes as it is: typed errors already, and a cancellation the caller asked for.
     /// </summary>
-    public static WhatsAppException? MapTransportFailure(WhatsAppProvider provider, Exception exception, CancellationToken cancellationToken)
+    internal static Exception? MapFailure(WhatsAppProvider provider, Exception exception, CancellationToken cancellationToken)
     {
         var details = new WhatsAppErrorDetails(provider);
         switch (exception)
         {
+            case WhatsAppException:
+                return null;
             case OperationCanceledException when cancellationToken.IsCancellationRequested:
                 return null;
+            case Newtonsoft.Json.JsonSerializationException serialization:
+                // Only the request is serialized by the caller's thread before sending: nothing was sent.
+                return new WhatsAppArgumentException("request", "cannot be serialized as the spec requires: " + serialization.Message);
             case OperationCanceledException:
                 return new WhatsAppOutcomeUnknownException(
                     details.Describe("No answer within the configured timeout; the message may have been sent"), details, exception);
@@ -116,6 +139,14 @@ internal sealed partial class SendPipeline
     private static readonly Random SharedRandom = new();
 #endif
 
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException("The sender was disposed.");
+        }
+    }
+
     private async ValueTask WaitForPermitAsync(CancellationToken cancellationToken)
     {
         if (_limiter is null)
@@ -126,6 +157,8 @@ internal sealed partial class SendPipeline
         using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         if (!lease.IsAcquired)
         {
+            // A disposed limiter fails every lease: that is not a full queue, and not worth a retry.
+            ThrowIfDisposed();
             var details = new WhatsAppErrorDetails(_provider);
             throw new WhatsAppRateLimitedException(
                 details.Describe("The sender's rate limiter queue is full; nothing was sent"), details);
