@@ -30,7 +30,13 @@ public class SendBenchmarks
     private Clients _clients = null!;
     private LoopbackServer? _server;
 
-    [Params(Transport.InMemory, Transport.Loopback)]
+    /// <summary>Both transports, or only the one named by WHATSAPP_BENCH_TRANSPORT (InMemory or Loopback).</summary>
+    public static System.Collections.Generic.IEnumerable<Transport> Transports() =>
+        Enum.TryParse<Transport>(Environment.GetEnvironmentVariable("WHATSAPP_BENCH_TRANSPORT"), ignoreCase: true, out var only)
+            ? [only]
+            : [Transport.InMemory, Transport.Loopback];
+
+    [ParamsSource(nameof(Transports))]
     public Transport Transport { get; set; }
 
     [GlobalSetup]

@@ -14,7 +14,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// </summary>
 public sealed class GreenApiSender : IGreenApiSender, IDisposable
 {
-    private readonly Func<HttpClient> _httpClient;
+    private readonly ClientSource<GreenApiClient> _clients;
     private readonly GreenApiOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
@@ -37,7 +37,7 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     internal GreenApiSender(Func<HttpClient> httpClient, GreenApiOptions options, ILogger? logger, TimeProvider time)
     {
         Guard.NotNull(options);
-        _httpClient = httpClient;
+        _clients = new ClientSource<GreenApiClient>(httpClient, http => new GreenApiClient(http), time);
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiTokenInstance]);
@@ -82,7 +82,7 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
 
     private async Task<SendResult> SendOnceAsync(SendMessageRequest request, CancellationToken cancellationToken)
     {
-        var client = new GreenApiClient(_httpClient());
+        var client = _clients.Get();
         SendMessageResponse response;
         try
         {

@@ -15,7 +15,7 @@ namespace Messaging.WhatsApp.Maytapi;
 /// </summary>
 public sealed class MaytapiSender : IMaytapiSender, IDisposable
 {
-    private readonly Func<HttpClient> _httpClient;
+    private readonly ClientSource<MaytapiClient> _clients;
     private readonly MaytapiOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
@@ -38,7 +38,7 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     internal MaytapiSender(Func<HttpClient> httpClient, MaytapiOptions options, ILogger? logger, TimeProvider time)
     {
         Guard.NotNull(options);
-        _httpClient = httpClient;
+        _clients = new ClientSource<MaytapiClient>(httpClient, http => new MaytapiClient(http, options.ApiKey), time);
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiKey]);
@@ -113,7 +113,7 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
 
     private async Task<SendResult> SendOnceAsync(SendMessageRequest message, CancellationToken cancellationToken)
     {
-        var client = new MaytapiClient(_httpClient(), _options.ApiKey);
+        var client = _clients.Get();
         SendMessageResponse envelope;
         try
         {

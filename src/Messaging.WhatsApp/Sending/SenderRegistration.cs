@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -47,19 +48,27 @@ internal static class SenderRegistration
 
         // IHttpClientFactory's own loggers write the request path at Information, and the GREEN-API token is
         // a path segment: they are replaced by one that redacts.
+        // The factory runs this on every CreateClient, that is on every send: the base address is built
+        // once per options instance rather than parsed again each time.
+        Tuple<TOptions, Uri>? baseAddress = null;
         var builder = services
             .AddHttpClient(clientName, (sp, http) =>
             {
                 var o = Get(sp);
-                http.BaseAddress = spec.BaseAddress(o);
+                var cached = Volatile.Read(ref baseAddress);
+                if (cached is null || !ReferenceEquals(cached.Item1, o))
+                {
+                    cached = Tuple.Create(o, spec.BaseAddress(o));
+                    Volatile.Write(ref baseAddress, cached);
+                }
+
+                http.BaseAddress = cached.Item2;
                 http.Timeout = spec.Timeout(o);
             })
             .RemoveAllLoggers()
-            .AddLogger(
-                sp => new RedactingHttpClientLogger(
-                    sp.GetRequiredService<ILoggerFactory>().CreateLogger(spec.HttpClientName + ".Http"),
-                    new SecretRedactor([spec.Secret(Get(sp))])),
-                wrapHandlersPipeline: true);
+            .AddHttpMessageHandler(sp => new RedactingLoggingHandler(
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(spec.HttpClientName + ".Http"),
+                new SecretRedactor([spec.Secret(Get(sp))])));
 
         TSender Create(IServiceProvider sp)
         {
