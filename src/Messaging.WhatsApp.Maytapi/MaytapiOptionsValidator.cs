@@ -9,12 +9,9 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
 {
     public ValidateOptionsResult Validate(string? name, MaytapiOptions options)
     {
-        var prefix = string.IsNullOrEmpty(name) ? MaytapiOptions.DefaultSectionName + ":" : $"{MaytapiOptions.DefaultSectionName}[{name}]:";
+        var prefix = SenderOptionsChecks.Prefix(MaytapiOptions.DefaultSectionName, name);
         var failures = new List<string>();
-        if (options.ApiUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.UserInfo.Length > 0)
-        {
-            failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL without credentials, such as https://api.maytapi.com/api/.");
-        }
+        SenderOptionsChecks.ApiUrl(failures, prefix, options.ApiUrl, "https://api.maytapi.com/api/");
 
         if (!Guid.TryParse(options.ProductId, out _))
         {
@@ -31,24 +28,7 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
             failures.Add($"{prefix}ApiKey is required: the API key from the Maytapi console.");
         }
 
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{prefix}Timeout must be positive.");
-        }
-
-        if (options.MaxSendsPerSecond < 0 || options.RateLimitQueueLimit < 0)
-        {
-            failures.Add($"{prefix}MaxSendsPerSecond and RateLimitQueueLimit must not be negative.");
-        }
-
-        if (options.Retry is null)
-        {
-            failures.Add($"{prefix}Retry must not be null.");
-        }
-        else if (options.Retry.Validate(prefix + "Retry:") is { } retryProblem)
-        {
-            failures.Add(retryProblem);
-        }
+        SenderOptionsChecks.Sending(failures, prefix, options.Timeout, options.MaxSendsPerSecond, options.RateLimitQueueLimit, options.Retry);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
