@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Adds every public symbol the build reports as undeclared (RS0016) to the PublicAPI.Unshipped.txt of its
-# project under src/. Needs the .NET SDK and python3.
+# Brings the PublicAPI.Unshipped.txt of every project under src/ in line with the build: adds every public
+# symbol the build reports as undeclared (RS0016) and, since nothing in Unshipped has been released, drops
+# every Unshipped entry the build reports as gone (RS0017). Shipped entries are never touched: removing
+# released API is a breaking change and a major version (README, "Versioning"). Needs the .NET SDK and python3.
 #
-# Run it after a change that adds public API on purpose, for instance a spec change that adds a field,
-# then review the diff. A symbol that disappeared is reported as RS0017 and is never removed here:
-# removing public API is a breaking change and a major version (README, "Versioning").
+# Run it after a change that adds or removes public API on purpose, for instance a spec change that adds a
+# field, then review the diff.
 #
 # The symbols come from the build's SARIF log, where the analyzer names each one exactly as the
 # PublicAPI files spell it; this covers the generated clients too, which `dotnet format` skips.
@@ -23,11 +24,14 @@ for project in src/*/; do
 import json, sys
 sarif, unshipped = sys.argv[1], sys.argv[2]
 results = json.load(open(sarif, encoding="utf-8"))["runs"][0]["results"]
-found = {r["properties"]["customProperties"]["APIName"] for r in results if r["ruleId"] == "RS0016"}
+def symbols(rule):
+    return {r["properties"]["customProperties"]["APIName"] for r in results if r["ruleId"] == rule}
+added, gone = symbols("RS0016"), symbols("RS0017")
 lines = [l.rstrip("\n") for l in open(unshipped, encoding="utf-8")]
 header = [l for l in lines if l.startswith("#")]
-entries = sorted(set(l for l in lines if l and not l.startswith("#")) | found, key=str.casefold)
+kept = set(l for l in lines if l and not l.startswith("#")) - gone
+entries = sorted(kept | added, key=str.casefold)
 open(unshipped, "w", encoding="utf-8", newline="\n").write("\n".join(header + entries) + "\n")
-print(f"{unshipped}: {len(found)} added")
+print(f"{unshipped}: {len(added)} added, {len(gone & set(lines))} removed")
 PY
 done

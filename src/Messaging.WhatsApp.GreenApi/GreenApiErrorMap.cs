@@ -11,9 +11,11 @@ namespace Messaging.WhatsApp.GreenApi;
 /// <remarks>
 /// | answer | becomes |
 /// |---|---|
-/// | 200 with a non-empty <c>idMessage</c> | success (not here) |
-/// | 200 with <c>{"code":401,...}</c> | <see cref="WhatsAppAuthenticationException"/> |
-/// | 200 with anything else (no or empty <c>idMessage</c>, unreadable body) | <see cref="WhatsAppOutcomeUnknownException"/> |
+/// | 2xx whose body is exactly the spec's, with a non-empty string <c>idMessage</c> | success (not here) |
+/// | 200 with exactly <c>{"code":401,...}</c> (as the spec describes it) | <see cref="WhatsAppAuthenticationException"/> |
+/// | 2xx with anything else (no or empty <c>idMessage</c>, a body that is not exactly the spec's: wrong types,
+/// other letter case, trailing content, not UTF-8, not JSON) | <see cref="WhatsAppOutcomeUnknownException"/> |
+/// | 3xx (never followed) | <see cref="WhatsAppException"/> |
 /// | 400 text "instance in starting process", "instance account not authorized" | <see cref="WhatsAppInstanceNotReadyException"/> |
 /// | 400 text "instance account is expired", "instance is deleted" | <see cref="WhatsAppAuthenticationException"/> |
 /// | 400 otherwise (validation JSON) | <see cref="WhatsAppRequestRejectedException"/> |
@@ -35,6 +37,20 @@ internal static class GreenApiErrorMap
 
     private static readonly string[] UnusableTexts = ["expired", "deleted"];
 
+    /// <summary>A 2xx whose body parsed but carries no message id: <c>{"code":401}</c>, or nothing to trust.</summary>
+    public static WhatsAppException MapAnswerWithoutId(SendMessageResponse answer, SecretRedactor redactor)
+    {
+        var details = new WhatsAppErrorDetails(
+            WhatsAppProvider.GreenApi,
+            HttpStatusCode.OK,
+            answer.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            redactor.RedactOrNull(answer.Description));
+        return answer.Code == 401
+            ? new WhatsAppAuthenticationException(details.Describe("GREEN-API refused the token"), details)
+            : new WhatsAppOutcomeUnknownException(
+                details.Describe("GREEN-API answered success without a message id; the message may have been queued"), details);
+    }
+
     public static WhatsAppException Map(GreenApiApiException exception, SecretRedactor redactor, TimeProvider time)
     {
         var status = exception.StatusCode;
@@ -49,10 +65,10 @@ internal static class GreenApiErrorMap
 
         return status switch
         {
-            200 when ErrorBody.Integer(json?["code"]) == 401 => new WhatsAppAuthenticationException(
-                details.Describe("GREEN-API refused the token"), details),
             >= 200 and < 300 => new WhatsAppOutcomeUnknownException(
-                details.Describe("GREEN-API answered success without a message id; the message may have been queued"), details),
+                details.Describe("GREEN-API answered success with a body that does not match the spec; the message may have been queued"), details),
+            >= 300 and < 400 => new WhatsAppException(
+                details.Describe(ResponseHeaders.DescribeRedirect("GREEN-API", exception.Headers, redactor)), details),
             400 when Mentions(plainText, UnusableTexts) => new WhatsAppAuthenticationException(
                 details.Describe("The GREEN-API instance cannot send (expired or deleted); nothing was sent"), details),
             400 when Mentions(plainText, NotReadyTexts) => new WhatsAppInstanceNotReadyException(

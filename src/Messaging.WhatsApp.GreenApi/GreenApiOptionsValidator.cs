@@ -18,10 +18,7 @@ internal sealed class GreenApiOptionsValidator : IValidateOptions<GreenApiOption
             failures.Add($"{prefix}IdInstance is required: the instance number from the GREEN-API console.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ApiTokenInstance))
-        {
-            failures.Add($"{prefix}ApiTokenInstance is required: the instance token from the GREEN-API console.");
-        }
+        SenderOptionsChecks.Credential(failures, prefix, nameof(options.ApiTokenInstance), options.ApiTokenInstance, "the instance token from the GREEN-API console");
 
         SenderOptionsChecks.Sending(failures, prefix, options.Timeout, options.MaxSendsPerSecond, options.RateLimitQueueLimit, options.Retry);
 

@@ -11,9 +11,9 @@ public static class GreenApiServiceCollectionExtensions
 {
     private static readonly SenderRegistrationSpec<GreenApiOptions, IGreenApiSender> Spec = new(
         "Messaging.WhatsApp.GreenApi",
-        o => Guard.WithTrailingSlash(o.ApiUrl),
+        GreenApiSender.BaseAddress,
         o => o.Timeout,
-        o => o.ApiTokenInstance,
+        GreenApiSender.Secret,
         (http, options, logger, time) => new GreenApiSender(http, options, logger, time));
 
     /// <summary>

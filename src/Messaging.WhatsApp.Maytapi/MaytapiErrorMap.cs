@@ -11,12 +11,15 @@ namespace Messaging.WhatsApp.Maytapi;
 /// | answer | becomes |
 /// |---|---|
 /// | 200, <c>success:true</c> with a <c>msgId</c> | success (not here) |
-/// | <c>code</c> W05 ("Lib not loaded"), any status | <see cref="WhatsAppInstanceNotReadyException"/> (retried) |
-/// | 401, 403, or 200 with <c>{"code":401,...}</c> | <see cref="WhatsAppAuthenticationException"/> |
+/// | <c>code</c> W05 ("Lib not loaded") in an envelope that is exactly the spec's, any status | <see cref="WhatsAppInstanceNotReadyException"/> (retried) |
+/// | 2xx with a body that is not exactly the spec's envelope | <see cref="WhatsAppOutcomeUnknownException"/> |
+/// | 401, 403 | <see cref="WhatsAppAuthenticationException"/> |
 /// | 400 | <see cref="WhatsAppRequestRejectedException"/> |
 /// | 429 | <see cref="WhatsAppRateLimitedException"/> (retried) |
 /// | 5xx | <see cref="WhatsAppOutcomeUnknownException"/> |
-/// | 200 with <c>success:true</c> but no <c>msgId</c>, or a body that is not the envelope | <see cref="WhatsAppOutcomeUnknownException"/> |
+/// | 2xx with <c>success:true</c> but no non-empty string <c>msgId</c>, or a body that is not exactly the spec's
+/// envelope (wrong types, other letter case, trailing content, not UTF-8, not JSON) | <see cref="WhatsAppOutcomeUnknownException"/> |
+/// | 3xx (never followed) | <see cref="WhatsAppException"/> |
 /// | 200 with <c>success:false</c> otherwise (e.g. the duplicate filter) | <see cref="WhatsAppException"/> |
 /// | any other status | <see cref="WhatsAppException"/> |
 /// <para>Nothing in the map throws, whatever the body: fields are read defensively.</para>
@@ -30,12 +33,23 @@ internal static class MaytapiErrorMap
     public static WhatsAppException Map(MaytapiApiException exception, SecretRedactor redactor, TimeProvider time)
     {
         var envelope = (exception as MaytapiApiException<SendMessageResponse>)?.Result;
+        if (exception.StatusCode is >= 300 and < 400)
+        {
+            var body = redactor.RedactOrNull(exception.Response);
+            var redirect = new WhatsAppErrorDetails(WhatsAppProvider.Maytapi, (HttpStatusCode)exception.StatusCode, ResponseBody: WhatsAppErrorDetails.Truncate(body));
+            return new WhatsAppException(redirect.Describe(ResponseHeaders.DescribeRedirect("Maytapi", exception.Headers, redactor)), redirect);
+        }
+
         return Map(exception.StatusCode, envelope, exception.Response, redactor, ResponseHeaders.RetryAfter(exception.Headers, time));
     }
 
     public static WhatsAppException Map(int status, SendMessageResponse? envelope, string? rawBody, SecretRedactor redactor, TimeSpan? retryAfter = null)
     {
         var body = redactor.RedactOrNull(rawBody);
+
+        // Only an envelope that parsed exactly as the spec says decides anything: W05 is retried, and a 2xx
+        // whose body is not the envelope may still have been queued. A body of another shape still lends
+        // its code and message to the error's details, and its 401 to the status rules below.
         var json = envelope is null ? ErrorBody.TryParseObject(body) : null;
         var code = envelope?.Code ?? ErrorBody.Text(json?["code"]);
         var details = new WhatsAppErrorDetails(
@@ -47,9 +61,11 @@ internal static class MaytapiErrorMap
 
         return (status, code, envelope) switch
         {
-            (_, InstanceNotReadyCode, _) => new WhatsAppInstanceNotReadyException(
+            (_, InstanceNotReadyCode, { }) => new WhatsAppInstanceNotReadyException(
                 details.Describe("The Maytapi phone is not ready (W05); nothing was sent"), details),
-            (401 or 403, _, _) or (200, "401", _) => new WhatsAppAuthenticationException(
+            ( >= 200 and < 300, _, null) => new WhatsAppOutcomeUnknownException(
+                details.Describe("Maytapi answered success with a body that does not match the spec; the message may have been queued"), details),
+            (401 or 403, _, _) => new WhatsAppAuthenticationException(
                 details.Describe("Maytapi refused the key, product or phone"), details),
             (400, _, _) => new WhatsAppRequestRejectedException(
                 details.Describe("Maytapi refused the request; nothing was sent"), details),
@@ -57,7 +73,7 @@ internal static class MaytapiErrorMap
                 details.Describe("Maytapi's rate limit was exceeded; nothing was sent"), details, retryAfter),
             ( >= 500, _, _) => new WhatsAppOutcomeUnknownException(
                 details.Describe("Maytapi failed while handling the request; the message may have been sent"), details),
-            ( >= 200 and < 300, _, null) or ( >= 200 and < 300, _, { Success: true }) => new WhatsAppOutcomeUnknownException(
+            ( >= 200 and < 300, _, { Success: true }) => new WhatsAppOutcomeUnknownException(
                 details.Describe("Maytapi answered without a message id; the message may have been queued"), details),
             _ => new WhatsAppException(details.Describe("Maytapi did not accept the message"), details),
         };

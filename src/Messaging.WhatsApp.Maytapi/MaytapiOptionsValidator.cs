@@ -23,10 +23,7 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
             failures.Add($"{prefix}PhoneId is required: the phone id (digits) from the Maytapi console.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ApiKey))
-        {
-            failures.Add($"{prefix}ApiKey is required: the API key from the Maytapi console.");
-        }
+        SenderOptionsChecks.Credential(failures, prefix, nameof(options.ApiKey), options.ApiKey, "the API key from the Maytapi console");
 
         SenderOptionsChecks.Sending(failures, prefix, options.Timeout, options.MaxSendsPerSecond, options.RateLimitQueueLimit, options.Retry);
 

@@ -15,34 +15,49 @@ namespace Messaging.WhatsApp.Maytapi;
 /// </summary>
 public sealed class MaytapiSender : IMaytapiSender, IDisposable
 {
+    /// <summary>The provider's name in telemetry.</summary>
+    internal const string TelemetryName = "maytapi";
+
     private readonly ClientSource<MaytapiClient> _clients;
     private readonly MaytapiOptions _options;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly SendPipeline _pipeline;
+    private readonly HttpClient? _ownedHttp;
 
     /// <summary>
-    /// Creates a sender over an <see cref="HttpClient"/> you manage, whose BaseAddress must be
-    /// <c>{ApiUrl}{ProductId}/</c>. Prefer <c>AddMaytapi</c>, which configures the client, its timeout and
-    /// redacted logging from the options.
+    /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
+    /// <c>AddMaytapi</c>, which shares connections through IHttpClientFactory and adds redacted logging. Either
+    /// way the key is put into the request only by the last handler before the wire, redirects are never
+    /// followed, and <see cref="MaytapiOptions.Timeout"/> bounds each attempt.
     /// </summary>
-    /// <param name="httpClient">The client.</param>
-    /// <param name="options">The phone and key.</param>
+    /// <param name="options">The phone and key; checked as at startup.</param>
+    /// <param name="primaryHandler">The handler that talks to the network (e.g. one with a proxy), which stays
+    /// yours to dispose; or null for a new one. A <c>SocketsHttpHandler</c> or
+    /// <see cref="HttpClientHandler"/> has its redirects switched off.</param>
     /// <param name="logger">Where retries are logged, or null.</param>
-    public MaytapiSender(HttpClient httpClient, MaytapiOptions options, ILogger<MaytapiSender>? logger = null)
-        : this(() => httpClient, Validated(options), logger, TimeProvider.System)
+    /// <exception cref="ArgumentException">A setting breaks a rule; the message names it.</exception>
+    public MaytapiSender(MaytapiOptions options, HttpMessageHandler? primaryHandler = null, ILogger<MaytapiSender>? logger = null)
+        : this(SenderHttp.Create(BaseAddressFor(Validated(options)), options.Timeout, Secret(options), primaryHandler), options, logger)
     {
-        Guard.NotNull(httpClient);
+    }
+
+    private MaytapiSender(HttpClient ownedHttp, MaytapiOptions options, ILogger? logger)
+        : this(() => ownedHttp, options, logger, TimeProvider.System)
+    {
+        _ownedHttp = ownedHttp;
     }
 
     internal MaytapiSender(Func<HttpClient> httpClient, MaytapiOptions options, ILogger? logger, TimeProvider time)
     {
         Guard.NotNull(options);
-        _clients = new ClientSource<MaytapiClient>(httpClient, http => new MaytapiClient(http, options.ApiKey), time);
+
+        // No key on the client: the last handler before the wire adds it (see Secret).
+        _clients = new ClientSource<MaytapiClient>(httpClient, http => new MaytapiClient(http), time);
         _options = options;
         _time = time;
         _redactor = new SecretRedactor([options.ApiKey]);
-        _pipeline = new SendPipeline(WhatsAppProvider.Maytapi, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
+        _pipeline = new SendPipeline(WhatsAppProvider.Maytapi, TelemetryName, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
     }
 
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
@@ -105,8 +120,15 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
     /// <returns>E.g. <c>MaytapiSender(Maytapi phone 12 of product …)</c>.</returns>
     public override string ToString() => $"{nameof(MaytapiSender)}({_options})";
 
-    /// <summary>Releases the rate limiter.</summary>
-    public void Dispose() => _pipeline.Dispose();
+    /// <summary>Releases the rate limiter, and the HTTP client when the sender made it.</summary>
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        _ownedHttp?.Dispose();
+    }
+
+    /// <summary>The key travels as the <c>x-maytapi-key</c> header, added by the last handler before the wire.</summary>
+    internal static RequestSecret Secret(MaytapiOptions options) => RequestSecret.Header(MaytapiClient.ApiKeyHeader, options.ApiKey);
 
     private Task<SendResult> Send(SendMessageRequest message, CancellationToken cancellationToken) =>
         _pipeline.SendAsync((Sender: this, Message: message), static (s, ct) => s.Sender.SendOnceAsync(s.Message, ct), cancellationToken);
@@ -129,6 +151,6 @@ public sealed class MaytapiSender : IMaytapiSender, IDisposable
             return new SendResult(WhatsAppProvider.Maytapi, msgId, envelope.Data.ChatId ?? message.ToNumber);
         }
 
-        throw MaytapiErrorMap.Map(200, envelope, envelope is null ? null : Newtonsoft.Json.JsonConvert.SerializeObject(envelope), _redactor);
+        throw MaytapiErrorMap.Map(200, envelope, Newtonsoft.Json.JsonConvert.SerializeObject(envelope), _redactor);
     }
 }

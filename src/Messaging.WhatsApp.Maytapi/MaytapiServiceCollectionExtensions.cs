@@ -13,7 +13,7 @@ public static class MaytapiServiceCollectionExtensions
         "Messaging.WhatsApp.Maytapi",
         MaytapiSender.BaseAddressFor,
         o => o.Timeout,
-        o => o.ApiKey,
+        MaytapiSender.Secret,
         (http, options, logger, time) => new MaytapiSender(http, options, logger, time));
 
     /// <summary>

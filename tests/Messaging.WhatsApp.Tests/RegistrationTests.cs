@@ -19,10 +19,10 @@ public sealed class RegistrationTests
 
     private static readonly string[] ExpectedSalesFailures =
     [
-        "GreenApi[sales]:ApiUrl must be an absolute http(s) URL without credentials, such as https://7105.api.greenapi.com.",
+        "GreenApi[sales]:ApiUrl must be an absolute http(s) URL without credentials, query or fragment, such as https://7105.api.greenapi.com.",
         "GreenApi[sales]:IdInstance is required: the instance number from the GREEN-API console.",
         "GreenApi[sales]:ApiTokenInstance is required: the instance token from the GREEN-API console.",
-        "GreenApi[sales]:Timeout must be positive.",
+        "GreenApi[sales]:Timeout must be positive and at most 24 days (HttpClient takes no longer).",
         "GreenApi[sales]:Retry:MaxAttempts must be between 1 and 10 (was 0).",
     ];
 

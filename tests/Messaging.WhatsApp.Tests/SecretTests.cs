@@ -45,7 +45,7 @@ public sealed class SecretTests
         var error = Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
 
         AssertNoSecret(TestServices.GreenToken, error, services);
-        Assert.That(services.Logs.Lines.Where(l => l.Contains("/sendMessage/***", StringComparison.Ordinal)), Is.Not.Empty, "requests are logged, redacted");
+        Assert.That(services.Logs.Lines.Where(l => l.Contains("/sendMessage/REDACTED", StringComparison.Ordinal)), Is.Not.Empty, "requests are logged, with the placeholder the token only replaces on the wire");
     }
 
     [Test]

@@ -32,4 +32,17 @@ internal static class ResponseHeaders
 
         return null;
     }
+
+    /// <summary>
+    /// What to say about a redirect, which the library never follows: where it pointed (its host only, redacted),
+    /// and that the request was not sent there.
+    /// </summary>
+    public static string DescribeRedirect(string provider, IReadOnlyDictionary<string, IEnumerable<string>>? headers, SecretRedactor redactor)
+    {
+        var location = headers?
+            .FirstOrDefault(h => string.Equals(h.Key, "Location", StringComparison.OrdinalIgnoreCase))
+            .Value?.FirstOrDefault();
+        var target = location is not null && Uri.TryCreate(location, UriKind.Absolute, out var uri) ? " to " + redactor.Redact(uri.Host) : string.Empty;
+        return $"{provider} answered with a redirect{target}, which the library does not follow: the message was not sent to the new address. Check the API URL";
+    }
 }

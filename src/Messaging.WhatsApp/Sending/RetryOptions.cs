@@ -23,22 +23,27 @@ public sealed class RetryOptions
     /// </summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The rule each setting breaks, or null when all hold.</summary>
+    /// <summary>The rule a setting breaks, or null when all hold.</summary>
     /// <param name="prefix">Prepended to the setting's name, e.g. <c>GreenApi:Retry:</c>.</param>
     /// <returns>The first problem found, or null.</returns>
-    public string? Validate(string prefix)
+    internal string? Validate(string prefix)
     {
         if (MaxAttempts is < 1 or > 10)
         {
             return $"{prefix}MaxAttempts must be between 1 and 10 (was {MaxAttempts}).";
         }
 
-        if (BaseDelay < TimeSpan.Zero)
+        if (BaseDelay < TimeSpan.Zero || BaseDelay > SenderOptionsChecks.MaxTimeout)
         {
-            return $"{prefix}BaseDelay must not be negative.";
+            return $"{prefix}BaseDelay must not be negative or longer than 24 days.";
         }
 
-        return MaxDelay < BaseDelay ? $"{prefix}MaxDelay must not be shorter than BaseDelay." : null;
+        if (MaxDelay < BaseDelay || MaxDelay > SenderOptionsChecks.MaxTimeout)
+        {
+            return $"{prefix}MaxDelay must not be shorter than BaseDelay or longer than 24 days.";
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Threading;
@@ -15,6 +17,7 @@ namespace Messaging.WhatsApp;
 internal sealed partial class SendPipeline : IDisposable
 {
     private readonly WhatsAppProvider _provider;
+    private readonly string _providerTag;
     private readonly RetryOptions _retry;
     private readonly RateLimiter? _limiter;
     private readonly TimeProvider _time;
@@ -22,9 +25,17 @@ internal sealed partial class SendPipeline : IDisposable
 
     private int _disposed;
 
-    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
+    /// <param name="provider">The provider, for error details.</param>
+    /// <param name="providerTag">The provider's name in telemetry, e.g. <c>green-api</c>.</param>
+    /// <param name="retry">The retry settings.</param>
+    /// <param name="maxSendsPerSecond">The rate limit, or 0 for none.</param>
+    /// <param name="rateLimitQueueLimit">Sends that may wait for the rate limiter.</param>
+    /// <param name="time">The clock of retry delays.</param>
+    /// <param name="logger">Where retries are logged.</param>
+    public SendPipeline(WhatsAppProvider provider, string providerTag, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
     {
         _provider = provider;
+        _providerTag = providerTag;
         _retry = retry;
         _limiter = RateLimits.PerSecond(maxSendsPerSecond, rateLimitQueueLimit);
         _time = time;
@@ -32,11 +43,42 @@ internal sealed partial class SendPipeline : IDisposable
     }
 
     /// <summary>Sends with <paramref name="attempt"/>; the state is passed through so that callers need no closure.</summary>
-    public async Task<T> SendAsync<TState, T>(TState state, Func<TState, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync<TState>(TState state, Func<TState, CancellationToken, Task<SendResult>> attempt, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        var started = Stopwatch.GetTimestamp();
+        using var activity = WhatsAppTelemetry.Source.StartActivity("whatsapp.send", ActivityKind.Internal);
+        activity?.SetTag(WhatsAppTelemetry.ProviderTag, _providerTag);
+        Exception? failure = null;
+        try
+        {
+            var result = await SendWithRetriesAsync(state, attempt, activity, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(WhatsAppTelemetry.MessageIdTag, result.MessageId);
+            return result;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            if (activity is not null)
+            {
+                activity.SetTag(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName);
+                activity.SetStatus(ActivityStatusCode.Error, WhatsAppTelemetry.Outcome(e));
+            }
+
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(WhatsAppTelemetry.OutcomeTag, WhatsAppTelemetry.Outcome(failure));
+            RecordSend(failure, started);
+        }
+    }
+
+    private async Task<SendResult> SendWithRetriesAsync<TState>(TState state, Func<TState, CancellationToken, Task<SendResult>> attempt, Activity? activity, CancellationToken cancellationToken)
+    {
         for (var attemptNumber = 1; ; attemptNumber++)
         {
+            activity?.SetTag(WhatsAppTelemetry.AttemptsTag, attemptNumber);
             TimeSpan? delay;
             try
             {
@@ -54,6 +96,10 @@ internal sealed partial class SendPipeline : IDisposable
                 && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, NextJitter())) is not null)
             {
                 LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
+                if (WhatsAppTelemetry.Retries.Enabled)
+                {
+                    WhatsAppTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _providerTag), new KeyValuePair<string, object?>(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName));
+                }
             }
 
 #if NET8_0_OR_GREATER
@@ -63,6 +109,30 @@ internal sealed partial class SendPipeline : IDisposable
 #endif
         }
     }
+
+    private void RecordSend(Exception? failure, long started)
+    {
+        if (!WhatsAppTelemetry.Sends.Enabled && !WhatsAppTelemetry.SendDuration.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList
+        {
+            { WhatsAppTelemetry.ProviderTag, _providerTag },
+            { WhatsAppTelemetry.OutcomeTag, WhatsAppTelemetry.Outcome(failure) },
+        };
+        if (failure is not null)
+        {
+            tags.Add(WhatsAppTelemetry.ErrorTypeTag, failure.GetType().FullName);
+        }
+
+        WhatsAppTelemetry.Sends.Add(1, tags);
+        WhatsAppTelemetry.SendDuration.Record(ElapsedSeconds(started), tags);
+    }
+
+    private static double ElapsedSeconds(long started) =>
+        (Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency;
 
     public void Dispose()
     {
@@ -98,7 +168,10 @@ internal sealed partial class SendPipeline : IDisposable
                 return new WhatsAppOutcomeUnknownException(
                     details.Describe("The connection failed after the request was sent; the message may have been sent"), details, exception);
             default:
-                return null;
+                // Nothing but a typed error leaves a send. What else can fail here (an app's own handler, an
+                // unexpected runtime error) may have happened after the request was written.
+                return new WhatsAppOutcomeUnknownException(
+                    details.Describe($"The send failed unexpectedly ({exception.GetType().Name}); the message may have been sent"), details, exception);
         }
     }
 
@@ -154,7 +227,13 @@ internal sealed partial class SendPipeline : IDisposable
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        if (WhatsAppTelemetry.RateLimitWait.Enabled)
+        {
+            WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _providerTag));
+        }
+
         if (!lease.IsAcquired)
         {
             // A disposed limiter fails every lease: that is not a full queue, and not worth a retry.

@@ -15,7 +15,7 @@ internal sealed record SenderRegistrationSpec<TOptions, TSender>(
     string HttpClientName,
     Func<TOptions, Uri> BaseAddress,
     Func<TOptions, TimeSpan> Timeout,
-    Func<TOptions, string?> Secret,
+    Func<TOptions, RequestSecret> Secret,
     Func<Func<HttpClient>, TOptions, ILogger, TimeProvider, TSender> Create)
     where TOptions : class
     where TSender : class, IWhatsAppSender;
@@ -23,7 +23,9 @@ internal sealed record SenderRegistrationSpec<TOptions, TSender>(
 /// <summary>
 /// The registration both providers share: named options validated at startup, an IHttpClientFactory
 /// client with redacted logging and the configured timeout, and the sender as a singleton (keyed when
-/// named).
+/// named). The client does not inherit host-wide handlers that resend (<see cref="HostHandlers"/>), and its
+/// primary handler, whatever it ends up being, sits behind the <see cref="OutboundHandler"/>
+/// (<see cref="OutboundHandlerFilter"/>), which alone ever holds the credential.
 /// </summary>
 internal static class SenderRegistration
 {
@@ -62,13 +64,17 @@ internal static class SenderRegistration
                     Volatile.Write(ref baseAddress, cached);
                 }
 
-                http.BaseAddress = cached.Item2;
-                http.Timeout = spec.Timeout(o);
+                SenderHttp.Configure(http, cached.Item2, spec.Timeout(o));
             })
+            // First of this client's handler actions, so it sees exactly the host-wide handlers.
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => HostHandlers.RemoveResending(handlers))
+            .ConfigurePrimaryHttpMessageHandler(PrimaryHandlers.Create)
             .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(spec.HttpClientName + ".Http"),
-                new SecretRedactor([spec.Secret(Get(sp))])));
+                new SecretRedactor([spec.Secret(Get(sp)).Value])));
+        services.Configure<OutboundClientOptions>(clientName, o => o.Secret = sp => spec.Secret(Get(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Http.IHttpMessageHandlerBuilderFilter, OutboundHandlerFilter>());
 
         TSender Create(IServiceProvider sp)
         {

@@ -87,6 +87,54 @@ public sealed class TestServices : IDisposable
 
     public static TestServices With(Action<IServiceCollection> register) => new(register);
 
+    /// <summary>
+    /// A sender of <paramref name="provider"/> whose API root is <paramref name="root"/> (WireMock when null),
+    /// registered after <paramref name="host"/> ran (host-wide set-up such as ConfigureHttpClientDefaults).
+    /// </summary>
+    public static TestServices For(
+        WhatsAppProvider provider,
+        Uri? root = null,
+        TimeSpan? timeout = null,
+        bool retries = true,
+        Action<IServiceCollection>? host = null,
+        Action<IHttpClientBuilder>? http = null,
+        Action<RetryOptions>? retry = null) =>
+        new(services =>
+        {
+            host?.Invoke(services);
+            IHttpClientBuilder builder = provider == WhatsAppProvider.GreenApi
+                ? services.AddGreenApi(o =>
+                {
+                    ConfigureGreenApi(o);
+                    o.ApiUrl = root ?? o.ApiUrl;
+                    o.Timeout = timeout ?? o.Timeout;
+                    o.Retry.Enabled = retries;
+                    retry?.Invoke(o.Retry);
+                })
+                : services.AddMaytapi(o =>
+                {
+                    ConfigureMaytapi(o);
+                    o.ApiUrl = root is null ? o.ApiUrl : new Uri(root, "api/");
+                    o.Timeout = timeout ?? o.Timeout;
+                    o.Retry.Enabled = retries;
+                    retry?.Invoke(o.Retry);
+                });
+            http?.Invoke(builder);
+        });
+
+    public static string PathFor(WhatsAppProvider provider) =>
+        provider == WhatsAppProvider.GreenApi ? GreenPath : MaytapiPath;
+
+    /// <summary>A body each provider answers a successful send with, carrying <paramref name="id"/>.</summary>
+    public static string SuccessBody(WhatsAppProvider provider, string id = "BAE5F4886F6F2D05") =>
+        provider == WhatsAppProvider.GreenApi
+            ? $$"""{"idMessage":"{{id}}"}"""
+            : $$$"""{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"{{{id}}}"}}""";
+
+    /// <summary>The credential of <paramref name="provider"/> the test senders use.</summary>
+    public static string SecretOf(WhatsAppProvider provider) =>
+        provider == WhatsAppProvider.GreenApi ? GreenToken : MaytapiKey;
+
     /// <summary>Resets WireMock and answers every request on <paramref name="path"/> with the given response.</summary>
     public static void Answer(string path, IResponseBuilder response)
     {

@@ -1,0 +1,34 @@
+using Newtonsoft.Json;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>Reads gateway answers with <see cref="StrictJsonReader"/> and the strict contracts of <see cref="StrictContractResolver"/>.</summary>
+internal static class StrictJson
+{
+    /// <summary>
+    /// The one JSON value in <paramref name="utf8"/> as <typeparamref name="T"/>. Throws a
+    /// <see cref="JsonException"/> for anything that is not exactly that: not UTF-8, not one complete JSON
+    /// text, a property of another name or type, a required one missing, one given twice.
+    /// </summary>
+    /// <typeparam name="T">The type the spec declares for the body.</typeparam>
+    /// <param name="utf8">The body.</param>
+    /// <param name="serializer">A serializer whose contract resolver is <see cref="StrictContractResolver"/>.</param>
+    /// <returns>The value; never null for an object type (a JSON <c>null</c> body throws).</returns>
+    public static T Deserialize<T>(byte[] utf8, JsonSerializer serializer)
+    {
+        var reader = new StrictJsonReader(utf8) { MaxDepth = serializer.MaxDepth ?? 64 };
+        if (!reader.Read())
+        {
+            throw new JsonReaderException("The body is empty.");
+        }
+
+        if (reader.TokenType == JsonToken.Null)
+        {
+            throw new JsonReaderException("The body is the JSON value null.");
+        }
+
+        var value = serializer.Deserialize<T>(reader);
+        reader.EnsureEnd();
+        return value!;
+    }
+}

@@ -1,0 +1,615 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Newtonsoft.Json;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>
+/// Reads exactly one JSON text (RFC 8259) from UTF-8 bytes, and nothing that only resembles one. Newtonsoft's
+/// own reader accepts comments, single quotes, unquoted names, NaN, trailing commas, trailing content and
+/// bytes that are not UTF-8; a gateway answer read with it can look like a success when it is not. Here any
+/// of those is a <see cref="JsonReaderException"/>, as is a byte order mark, a lone surrogate, nesting deeper
+/// than <see cref="JsonReader.MaxDepth"/>, and anything but white space after the value.
+/// </summary>
+/// <remarks>
+/// The <c>ReadAs…</c> methods are strict too: <see cref="ReadAsString"/> accepts a string or null and never
+/// turns a number or <c>true</c> into text, <see cref="ReadAsBoolean"/> accepts only <c>true</c>,
+/// <c>false</c> or null, and the numeric ones only numbers of the right kind and range.
+/// </remarks>
+internal sealed class StrictJsonReader : JsonReader
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly byte[] _json;
+    private readonly int _end;
+    private readonly List<bool> _containers = new(8);
+    private int _position;
+    private Expect _expect = Expect.RootValue;
+    private char[]? _scratch;
+
+    /// <summary>Reads <paramref name="count"/> bytes of <paramref name="json"/> from <paramref name="offset"/>.</summary>
+    public StrictJsonReader(byte[] json, int offset, int count)
+    {
+        _json = json;
+        _position = offset;
+        _end = offset + count;
+        MaxDepth = 64;
+        DateParseHandling = DateParseHandling.None;
+        FloatParseHandling = FloatParseHandling.Double;
+    }
+
+    public StrictJsonReader(byte[] json)
+        : this(json, 0, json.Length)
+    {
+    }
+
+    private enum Expect
+    {
+        RootValue,
+        Value,
+        ValueOrEndArray,
+        NameOrEndObject,
+        Name,
+        CommaOrEnd,
+        Done,
+    }
+
+    public override bool Read()
+    {
+        SkipWhiteSpace();
+        switch (_expect)
+        {
+            case Expect.Done:
+                if (_position < _end)
+                {
+                    throw Fail("content after the JSON value");
+                }
+
+                return false;
+            case Expect.CommaOrEnd:
+                if (_position >= _end)
+                {
+                    throw Fail("the JSON text ends inside an object or array");
+                }
+
+                var separator = _json[_position];
+                var inObject = _containers[_containers.Count - 1];
+                if (separator == (byte)',')
+                {
+                    _position++;
+                    SkipWhiteSpace();
+                    _expect = inObject ? Expect.Name : Expect.Value;
+                    return Read();
+                }
+
+                if (separator == (inObject ? (byte)'}' : (byte)']'))
+                {
+                    _position++;
+                    return EndContainer(inObject);
+                }
+
+                throw Fail(inObject ? "expected ',' or '}'" : "expected ',' or ']'");
+            case Expect.NameOrEndObject:
+                if (_position < _end && _json[_position] == (byte)'}')
+                {
+                    _position++;
+                    return EndContainer(inObject: true);
+                }
+
+                return ReadName();
+            case Expect.Name:
+                return ReadName();
+            case Expect.ValueOrEndArray:
+                if (_position < _end && _json[_position] == (byte)']')
+                {
+                    _position++;
+                    return EndContainer(inObject: false);
+                }
+
+                return ReadValue();
+            default:
+                return ReadValue();
+        }
+    }
+
+    /// <summary>Throws unless only white space is left after the value that was read.</summary>
+    public void EnsureEnd()
+    {
+        if (_expect != Expect.Done)
+        {
+            throw Fail("the JSON text ends before its value is complete");
+        }
+
+        SkipWhiteSpace();
+        if (_position < _end)
+        {
+            throw Fail("content after the JSON value");
+        }
+    }
+
+    public override string? ReadAsString()
+    {
+        Read();
+        return TokenType switch
+        {
+            JsonToken.String => (string)Value!,
+            JsonToken.Null => null,
+            _ => throw Fail($"expected a string, found {Describe(TokenType)}"),
+        };
+    }
+
+    public override bool? ReadAsBoolean()
+    {
+        Read();
+        return TokenType switch
+        {
+            JsonToken.Boolean => (bool)Value!,
+            JsonToken.Null => null,
+            _ => throw Fail($"expected true or false, found {Describe(TokenType)}"),
+        };
+    }
+
+    public override int? ReadAsInt32()
+    {
+        Read();
+        return TokenType switch
+        {
+            JsonToken.Integer when Value is long l && l is >= int.MinValue and <= int.MaxValue => (int)l,
+            JsonToken.Integer => throw Fail("the integer is out of range"),
+            JsonToken.Null => null,
+            _ => throw Fail($"expected an integer, found {Describe(TokenType)}"),
+        };
+    }
+
+    public override double? ReadAsDouble()
+    {
+        Read();
+        return TokenType switch
+        {
+            JsonToken.Float => (double)Value!,
+            JsonToken.Integer => Value is long l ? l : (double)(BigInteger)Value!,
+            JsonToken.Null => null,
+            _ => throw Fail($"expected a number, found {Describe(TokenType)}"),
+        };
+    }
+
+    public override decimal? ReadAsDecimal()
+    {
+        Read();
+        switch (TokenType)
+        {
+            case JsonToken.Null:
+                return null;
+            case JsonToken.Integer when Value is long l:
+                return l;
+            case JsonToken.Float when (double)Value! is > -7.9e28 and < 7.9e28:
+                return (decimal)(double)Value!;
+            case JsonToken.Integer or JsonToken.Float:
+                throw Fail("the number is out of range");
+            default:
+                throw Fail($"expected a number, found {Describe(TokenType)}");
+        }
+    }
+
+    public override byte[]? ReadAsBytes()
+    {
+        Read();
+        switch (TokenType)
+        {
+            case JsonToken.Null:
+                return null;
+            case JsonToken.String:
+                try
+                {
+                    return Convert.FromBase64String((string)Value!);
+                }
+                catch (FormatException)
+                {
+                    throw Fail("the string is not base64");
+                }
+
+            default:
+                throw Fail($"expected a base64 string, found {Describe(TokenType)}");
+        }
+    }
+
+    public override DateTime? ReadAsDateTime() => ReadAsDateTimeOffset()?.UtcDateTime;
+
+    public override DateTimeOffset? ReadAsDateTimeOffset()
+    {
+        Read();
+        return TokenType switch
+        {
+            JsonToken.Null => null,
+            JsonToken.String when DateTimeOffset.TryParse((string)Value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date) => date,
+            _ => throw Fail($"expected a date-time string, found {Describe(TokenType)}"),
+        };
+    }
+
+    internal static string Describe(JsonToken token) => token switch
+    {
+        JsonToken.StartObject => "an object",
+        JsonToken.StartArray => "an array",
+        JsonToken.String => "a string",
+        JsonToken.Integer or JsonToken.Float => "a number",
+        JsonToken.Boolean => "true or false",
+        JsonToken.Null => "null",
+        JsonToken.None => "the end of the text",
+        _ => token.ToString(),
+    };
+
+    private bool EndContainer(bool inObject)
+    {
+        _containers.RemoveAt(_containers.Count - 1);
+        SetToken(inObject ? JsonToken.EndObject : JsonToken.EndArray);
+        AfterValue();
+        return true;
+    }
+
+    private void AfterValue() =>
+        _expect = _containers.Count == 0 ? Expect.Done : Expect.CommaOrEnd;
+
+    private bool ReadName()
+    {
+        if (_position >= _end || _json[_position] != (byte)'"')
+        {
+            throw Fail("expected a property name in double quotes");
+        }
+
+        var name = ReadStringLiteral();
+        SkipWhiteSpace();
+        if (_position >= _end || _json[_position] != (byte)':')
+        {
+            throw Fail("expected ':' after a property name");
+        }
+
+        _position++;
+        SetToken(JsonToken.PropertyName, name);
+        _expect = Expect.Value;
+        return true;
+    }
+
+    private bool ReadValue()
+    {
+        if (_position >= _end)
+        {
+            throw Fail(_expect == Expect.RootValue ? "the body is empty" : "the JSON text ends where a value is expected");
+        }
+
+        switch (_json[_position])
+        {
+            case (byte)'{':
+                _position++;
+                Open(inObject: true);
+                SetToken(JsonToken.StartObject);
+                _expect = Expect.NameOrEndObject;
+                return true;
+            case (byte)'[':
+                _position++;
+                Open(inObject: false);
+                SetToken(JsonToken.StartArray);
+                _expect = Expect.ValueOrEndArray;
+                return true;
+            case (byte)'"':
+                SetToken(JsonToken.String, ReadStringLiteral());
+                break;
+            case (byte)'t':
+                ReadLiteral("true"u8);
+                SetToken(JsonToken.Boolean, true);
+                break;
+            case (byte)'f':
+                ReadLiteral("false"u8);
+                SetToken(JsonToken.Boolean, false);
+                break;
+            case (byte)'n':
+                ReadLiteral("null"u8);
+                SetToken(JsonToken.Null);
+                break;
+            case (byte)'-':
+            case >= (byte)'0' and <= (byte)'9':
+                ReadNumber();
+                break;
+            default:
+                throw Fail("expected a JSON value");
+        }
+
+        AfterValue();
+        return true;
+    }
+
+    private void Open(bool inObject)
+    {
+        if (_containers.Count >= (MaxDepth ?? int.MaxValue))
+        {
+            throw Fail($"nesting deeper than {MaxDepth}");
+        }
+
+        _containers.Add(inObject);
+    }
+
+    private void ReadLiteral(ReadOnlySpan<byte> literal)
+    {
+        if (_end - _position < literal.Length || !new ReadOnlySpan<byte>(_json, _position, literal.Length).SequenceEqual(literal))
+        {
+            throw Fail("expected a JSON value");
+        }
+
+        _position += literal.Length;
+        EnsureDelimiter();
+    }
+
+    private void ReadNumber()
+    {
+        var start = _position;
+        var isFloat = false;
+        if (_json[_position] == (byte)'-')
+        {
+            _position++;
+        }
+
+        if (_position < _end && _json[_position] == (byte)'0')
+        {
+            _position++;
+        }
+        else if (!SkipDigits())
+        {
+            throw Fail("malformed number");
+        }
+
+        if (_position < _end && _json[_position] == (byte)'.')
+        {
+            isFloat = true;
+            _position++;
+            if (!SkipDigits())
+            {
+                throw Fail("malformed number");
+            }
+        }
+
+        if (_position < _end && (_json[_position] == (byte)'e' || _json[_position] == (byte)'E'))
+        {
+            isFloat = true;
+            _position++;
+            if (_position < _end && (_json[_position] == (byte)'+' || _json[_position] == (byte)'-'))
+            {
+                _position++;
+            }
+
+            if (!SkipDigits())
+            {
+                throw Fail("malformed number");
+            }
+        }
+
+        EnsureDelimiter();
+        var text = Encoding.ASCII.GetString(_json, start, _position - start);
+        if (isFloat)
+        {
+            var number = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (double.IsInfinity(number))
+            {
+                throw Fail("the number is out of range");
+            }
+
+            SetToken(JsonToken.Float, number);
+        }
+        else if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            SetToken(JsonToken.Integer, integer);
+        }
+        else
+        {
+            SetToken(JsonToken.Integer, BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private bool SkipDigits()
+    {
+        var start = _position;
+        while (_position < _end && _json[_position] is >= (byte)'0' and <= (byte)'9')
+        {
+            _position++;
+        }
+
+        return _position > start;
+    }
+
+    /// <summary>A literal or number must be followed by white space, a separator or the end: <c>truex</c> and <c>01</c> are not JSON.</summary>
+    private void EnsureDelimiter()
+    {
+        if (_position < _end && _json[_position] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)',' or (byte)'}' or (byte)']'))
+        {
+            throw Fail("unexpected character after a value");
+        }
+    }
+
+    private string ReadStringLiteral()
+    {
+        _position++; // the opening quote
+        var start = _position;
+
+        // The common case, no escapes: decode the bytes as they are.
+        while (_position < _end)
+        {
+            var b = _json[_position];
+            if (b == (byte)'"')
+            {
+                var text = Decode(start, _position - start);
+                _position++;
+                return text;
+            }
+
+            if (b == (byte)'\\')
+            {
+                return ReadEscapedString(start);
+            }
+
+            if (b < 0x20)
+            {
+                throw Fail("a control character inside a string");
+            }
+
+            _position++;
+        }
+
+        throw Fail("the JSON text ends inside a string");
+    }
+
+    private string ReadEscapedString(int start)
+    {
+        var builder = new StringBuilder(Decode(start, _position - start));
+        var runStart = _position;
+        while (_position < _end)
+        {
+            var b = _json[_position];
+            if (b == (byte)'"')
+            {
+                builder.Append(Decode(runStart, _position - runStart));
+                _position++;
+                return builder.ToString();
+            }
+
+            if (b < 0x20)
+            {
+                throw Fail("a control character inside a string");
+            }
+
+            if (b != (byte)'\\')
+            {
+                _position++;
+                continue;
+            }
+
+            builder.Append(Decode(runStart, _position - runStart));
+            _position++;
+            if (_position >= _end)
+            {
+                break;
+            }
+
+            var escape = _json[_position++];
+            switch (escape)
+            {
+                case (byte)'"': builder.Append('"'); break;
+                case (byte)'\\': builder.Append('\\'); break;
+                case (byte)'/': builder.Append('/'); break;
+                case (byte)'b': builder.Append('\b'); break;
+                case (byte)'f': builder.Append('\f'); break;
+                case (byte)'n': builder.Append('\n'); break;
+                case (byte)'r': builder.Append('\r'); break;
+                case (byte)'t': builder.Append('\t'); break;
+                case (byte)'u':
+                    var unit = ReadHex4();
+                    if (char.IsHighSurrogate(unit))
+                    {
+                        if (_end - _position < 6 || _json[_position] != (byte)'\\' || _json[_position + 1] != (byte)'u')
+                        {
+                            throw Fail("a lone surrogate in a \\u escape");
+                        }
+
+                        _position += 2;
+                        var low = ReadHex4();
+                        if (!char.IsLowSurrogate(low))
+                        {
+                            throw Fail("a lone surrogate in a \\u escape");
+                        }
+
+                        builder.Append(unit).Append(low);
+                    }
+                    else if (char.IsLowSurrogate(unit))
+                    {
+                        throw Fail("a lone surrogate in a \\u escape");
+                    }
+                    else
+                    {
+                        builder.Append(unit);
+                    }
+
+                    break;
+                default:
+                    throw Fail("an invalid escape in a string");
+            }
+
+            runStart = _position;
+        }
+
+        throw Fail("the JSON text ends inside a string");
+    }
+
+    private char ReadHex4()
+    {
+        if (_end - _position < 4)
+        {
+            throw Fail("a truncated \\u escape");
+        }
+
+        var value = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var c = _json[_position++];
+            var digit = c switch
+            {
+                >= (byte)'0' and <= (byte)'9' => c - '0',
+                >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
+                _ => throw Fail("an invalid \\u escape"),
+            };
+            value = (value << 4) | digit;
+        }
+
+        return (char)value;
+    }
+
+    private string Decode(int start, int count)
+    {
+        if (count == 0)
+        {
+            return string.Empty;
+        }
+
+        var ascii = true;
+        for (var i = start; i < start + count; i++)
+        {
+            if (_json[i] >= 0x80)
+            {
+                ascii = false;
+                break;
+            }
+        }
+
+        if (ascii)
+        {
+            // Latin-1 of ASCII bytes is the same text, without the UTF-8 decoder's validation work.
+            var chars = _scratch is { } s && s.Length >= count ? s : _scratch = new char[Math.Max(count, 64)];
+            for (var i = 0; i < count; i++)
+            {
+                chars[i] = (char)_json[start + i];
+            }
+
+            return new string(chars, 0, count);
+        }
+
+        try
+        {
+            return Utf8.GetString(_json, start, count);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Fail("bytes that are not UTF-8");
+        }
+    }
+
+    private void SkipWhiteSpace()
+    {
+        while (_position < _end && _json[_position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            _position++;
+        }
+    }
+
+    private JsonReaderException Fail(string what) =>
+        new($"Not strict JSON at byte {_position}: {what}.");
+}

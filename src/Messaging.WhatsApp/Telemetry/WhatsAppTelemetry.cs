@@ -1,0 +1,154 @@
+using System;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net.Http;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>
+/// The library's own traces and metrics, named <see cref="Name"/> for both the <see cref="ActivitySource"/>
+/// and the <see cref="Meter"/>. Nothing recorded here carries a secret: URLs are the redacted form the
+/// request has outside the last handler (the GREEN-API token is <c>REDACTED</c> there), and no header,
+/// body, chat or message text is recorded. With no listener attached, each call below costs a field read.
+/// </summary>
+internal static class WhatsAppTelemetry
+{
+    /// <summary>The name of the activity source and of the meter: <c>Messaging.WhatsApp</c>.</summary>
+    public const string Name = "Messaging.WhatsApp";
+
+    public static readonly ActivitySource Source = new(Name, Version);
+
+    public static readonly Meter Meter = new(Name, Version);
+
+    /// <summary>Sends that finished, by <c>whatsapp.provider</c> and <c>whatsapp.outcome</c> (and <c>error.type</c> on failure).</summary>
+    public static readonly Counter<long> Sends = Meter.CreateCounter<long>(
+        "whatsapp.client.sends", "{send}", "Sends that finished, by provider and outcome.");
+
+    /// <summary>How long a send took, waiting for the rate limiter and retries included.</summary>
+    public static readonly Histogram<double> SendDuration = Meter.CreateHistogram<double>(
+        "whatsapp.client.send.duration", "s", "How long a send took, rate-limit waiting and retries included.");
+
+    /// <summary>Attempts repeated because the failure was safe to retry, by provider and <c>error.type</c>.</summary>
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
+        "whatsapp.client.send.retries", "{retry}", "Attempts repeated because the failure was safe to retry.");
+
+    /// <summary>Time a send waited for the sender's rate limiter.</summary>
+    public static readonly Histogram<double> RateLimitWait = Meter.CreateHistogram<double>(
+        "whatsapp.client.rate_limit.wait.duration", "s", "Time a send waited for the sender's rate limiter.");
+
+    public const string ProviderTag = "whatsapp.provider";
+    public const string OutcomeTag = "whatsapp.outcome";
+    public const string MessageIdTag = "whatsapp.message_id";
+    public const string AttemptsTag = "whatsapp.attempts";
+    public const string ErrorTypeTag = "error.type";
+
+    /// <summary>The name of a send's outcome in telemetry: <c>success</c>, or what kind of failure.</summary>
+    public static string Outcome(Exception? error) => error switch
+    {
+        null => "success",
+        WhatsAppAuthenticationException => "authentication",
+        WhatsAppRequestRejectedException => "request_rejected",
+        WhatsAppQuotaExceededException => "quota_exceeded",
+        WhatsAppRateLimitedException => "rate_limited",
+        WhatsAppInstanceNotReadyException => "instance_not_ready",
+        WhatsAppConnectionFailedException => "connection_failed",
+        WhatsAppOutcomeUnknownException => "outcome_unknown",
+        WhatsAppException => "failed",
+        OperationCanceledException => "cancelled",
+        _ => "failed",
+    };
+
+    /// <summary>
+    /// Starts the span of one HTTP exchange, with OpenTelemetry's HTTP client conventions, and puts the same
+    /// HTTP tags on the send's span around it. <paramref name="visibleUri"/> is the request's URI as every
+    /// handler but the last one sees it, so with the GREEN-API token as <c>REDACTED</c>. Null when nobody listens.
+    /// </summary>
+    public static Activity? StartAttempt(HttpRequestMessage request, Uri visibleUri, string? urlTemplate)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var send = Activity.Current is { } current && current.Source == Source ? current : null;
+        var method = request.Method.Method;
+        var attempt = Source.StartActivity(urlTemplate is null ? method : method + " " + urlTemplate, ActivityKind.Client);
+        TagRequest(send, method, visibleUri, urlTemplate);
+        TagRequest(attempt, method, visibleUri, urlTemplate);
+        if (attempt is not null && send?.GetTagItem(ProviderTag) is { } provider)
+        {
+            attempt.SetTag(ProviderTag, provider);
+            if (send.GetTagItem(AttemptsTag) is int number && number > 1)
+            {
+                attempt.SetTag("http.request.resend_count", number - 1);
+            }
+        }
+
+        return attempt;
+    }
+
+    /// <summary>Records the status the gateway answered with.</summary>
+    public static void Answered(Activity? attempt, int status)
+    {
+        if (attempt is null)
+        {
+            return;
+        }
+
+        TagStatus(attempt, status);
+        TagStatus(SendOf(attempt), status);
+        if (status >= 400)
+        {
+            attempt.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+
+    /// <summary>Records an exchange that ended without an answer.</summary>
+    public static void Failed(Activity? attempt, Exception error)
+    {
+        if (attempt is null)
+        {
+            return;
+        }
+
+        attempt.SetTag(ErrorTypeTag, error.GetType().FullName);
+        attempt.SetStatus(ActivityStatusCode.Error);
+    }
+
+    private static Activity? SendOf(Activity attempt) =>
+        attempt.Parent is { } parent && parent.Source == Source ? parent : null;
+
+    private static void TagRequest(Activity? span, string method, Uri uri, string? urlTemplate)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("http.request.method", method);
+        span.SetTag("url.full", uri.GetLeftPart(UriPartial.Path));
+        span.SetTag("server.address", uri.Host);
+        span.SetTag("server.port", uri.Port);
+        if (urlTemplate is not null)
+        {
+            span.SetTag("url.template", urlTemplate);
+        }
+    }
+
+    private static void TagStatus(Activity? span, int status)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("http.response.status_code", status);
+        if (status >= 400)
+        {
+            span.SetTag(ErrorTypeTag, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string Version =>
+        typeof(WhatsAppTelemetry).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+}

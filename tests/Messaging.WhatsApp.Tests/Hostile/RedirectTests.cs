@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Messaging.WhatsApp.GreenApi;
+using Messaging.WhatsApp.Maytapi;
+using Messaging.WhatsApp.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Messaging.WhatsApp.Tests.Hostile;
+
+/// <summary>
+/// The library's clients never follow a redirect: a 3xx is one request and a typed error, and the message
+/// and its credential never go to another address, whatever primary handler the app configured.
+/// </summary>
+public sealed class RedirectTests
+{
+    private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
+
+    public static IEnumerable<TestCaseData> Redirects()
+    {
+        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        {
+            foreach (var status in new[] { 301, 302, 303, 307, 308 })
+            {
+                yield return new TestCaseData(provider, status);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Redirects))]
+    public async Task Send_RedirectToAnotherOrigin_IsOneRequestAndATypedError_AndNothingReachesTheOtherOrigin(WhatsAppProvider provider, int status)
+    {
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(status, "text/plain", "moved", ("Location", new Uri(elsewhere.Url, "collect").AbsoluteUri)));
+        using var services = TestServices.For(provider, server.Url);
+
+        var error = Assert.CatchAsync(() => services.Sender.SendTextAsync(Person, "hi"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error, Is.TypeOf<WhatsAppException>());
+            Assert.That(((WhatsAppException)error!).IsSafeToRetry, Is.False);
+            Assert.That(error!.Message, Does.Contain("redirect").And.Contain("127.0.0.1"));
+            Assert.That(server.Requests, Has.Count.EqualTo(1));
+            Assert.That(elsewhere.Requests, Is.Empty, "the other origin received nothing");
+        });
+    }
+
+    [TestCase(WhatsAppProvider.GreenApi)]
+    [TestCase(WhatsAppProvider.Maytapi)]
+    public async Task Send_RedirectLoop_IsOneRequest(WhatsAppProvider provider)
+    {
+        RawHttpServer? server = null;
+        server = new RawHttpServer(async (request, responder) =>
+        {
+            await responder.WriteAsync(RawHttpServer.Response(307, null, string.Empty, ("Location", new Uri(server!.Url, request.Target).AbsoluteUri)));
+        });
+        await using (server)
+        {
+            using var services = TestServices.For(provider, server.Url);
+
+            Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"));
+
+            Assert.That(server.Requests, Has.Count.EqualTo(1));
+        }
+    }
+
+    public static IEnumerable<TestCaseData> RedirectFollowingHandlers()
+    {
+        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        {
+            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new SocketsHttpHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider.ToString(), "SocketsHttpHandler");
+            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new HttpClientHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider.ToString(), "HttpClientHandler");
+        }
+    }
+
+    [TestCaseSource(nameof(RedirectFollowingHandlers))]
+    public async Task Send_AppConfiguresAPrimaryHandlerThatFollowsRedirects_StillOneRequest(WhatsAppProvider provider, Func<HttpMessageHandler> primary)
+    {
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(307, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
+        using var services = TestServices.For(provider, server.Url, http: b => b.ConfigurePrimaryHttpMessageHandler(primary));
+
+        Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.Requests, Has.Count.EqualTo(1));
+            Assert.That(elsewhere.Requests, Is.Empty);
+        });
+    }
+
+    [TestCase(WhatsAppProvider.GreenApi)]
+    [TestCase(WhatsAppProvider.Maytapi)]
+    public async Task PublicConstructor_WithAHandlerThatFollowsRedirects_StillOneRequest(WhatsAppProvider provider)
+    {
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(308, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
+        using var handler = new SocketsHttpHandler { AllowAutoRedirect = true };
+        using var sender = Create(provider, server.Url, handler);
+
+        Assert.CatchAsync<WhatsAppException>(() => sender.SendTextAsync(Person, "hi"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.Requests, Has.Count.EqualTo(1));
+            Assert.That(elsewhere.Requests, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Send_MaytapiRedirect_TheKeyReachesOnlyTheConfiguredHost()
+    {
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(WhatsAppProvider.Maytapi)));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(307, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
+        using var services = TestServices.For(WhatsAppProvider.Maytapi, server.Url);
+
+        Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.Requests.Single().Headers["x-maytapi-key"], Is.EqualTo(TestServices.MaytapiKey));
+            Assert.That(elsewhere.Requests.Select(r => r.RawHead), Has.None.Contains(TestServices.MaytapiKey));
+        });
+    }
+
+    private static OwnedSender Create(WhatsAppProvider provider, Uri root, HttpMessageHandler handler) =>
+        provider == WhatsAppProvider.GreenApi
+            ? new OwnedSender(new GreenApiSender(new GreenApiOptions { ApiUrl = root, IdInstance = TestServices.GreenInstance, ApiTokenInstance = TestServices.GreenToken }, handler))
+            : new OwnedSender(new MaytapiSender(new MaytapiOptions { ApiUrl = new Uri(root, "api/"), ProductId = TestServices.ProductId, PhoneId = TestServices.PhoneId, ApiKey = TestServices.MaytapiKey }, handler));
+
+    /// <summary>A sender built with a public constructor, disposed with the test.</summary>
+    private sealed class OwnedSender(IWhatsAppSender sender) : IDisposable
+    {
+        public Task<SendResult> SendTextAsync(ChatAddress chat, string text) => sender.SendTextAsync(chat, text);
+
+        public void Dispose() => (sender as IDisposable)?.Dispose();
+    }
+}
