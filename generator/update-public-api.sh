@@ -27,9 +27,14 @@ results = json.load(open(sarif, encoding="utf-8"))["runs"][0]["results"]
 def symbols(rule):
     return {r["properties"]["customProperties"]["APIName"] for r in results if r["ruleId"] == rule}
 added, gone = symbols("RS0016"), symbols("RS0017")
+# RS0036/RS0037: a listed symbol whose nullability annotations changed (a type that became a class, say):
+# the entry is replaced by the annotated one.
+reannotated = symbols("RS0036") | symbols("RS0037")
+plain = lambda entry: entry.replace("!", "").replace("?", "")
 lines = [l.rstrip("\n") for l in open(unshipped, encoding="utf-8")]
 header = [l for l in lines if l.startswith("#")]
 kept = set(l for l in lines if l and not l.startswith("#")) - gone
+kept = {l for l in kept if plain(l) not in {plain(r) for r in reannotated}} | {r for r in reannotated if plain(r) in {plain(l) for l in lines}}
 entries = sorted(kept | added, key=str.casefold)
 open(unshipped, "w", encoding="utf-8", newline="\n").write("\n".join(header + entries) + "\n")
 print(f"{unshipped}: {len(added)} added, {len(gone & set(lines))} removed")

@@ -77,7 +77,7 @@ public sealed class Clients : IDisposable
 
     public async Task<string> GreenApiGenerated()
     {
-        var answer = await _greenApiClient.SendMessageAsync(Wire.IdInstance, Wire.Token, new Messaging.WhatsApp.GreenApi.SendMessageRequest { ChatId = Wire.ChatId, Message = Wire.Text });
+        var answer = await _greenApiClient.SendMessageAsync(Wire.IdInstance, Wire.Token, new Messaging.WhatsApp.GreenApi.GreenApiSendMessageRequest { ChatId = Wire.ChatId, Message = Wire.Text });
         return answer.IdMessage ?? throw new InvalidOperationException("GREEN-API send failed");
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -57,9 +58,9 @@ internal static class CliApp
             return await ReportAsync(stderr, new Failure(ExitCodes.Usage, "failed: --to: " + e.Message)).ConfigureAwait(false);
         }
 
-        var profile = ProviderProfile.For(command.Provider);
+        var profile = command.Provider;
         var configuration = CliConfiguration.Build(environment);
-        string?[] secrets = [ProviderProfile.Maytapi.Secret(configuration), ProviderProfile.GreenApi.Secret(configuration)];
+        var secrets = ProviderProfile.All.Select(p => p.Secret(configuration)).ToList();
         var useSandbox = command.Sandbox || !profile.HasAnyCredential(configuration);
 
         using var sandbox = useSandbox ? SandboxServer.Start() : null;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Messaging.WhatsApp.Cli;
 
@@ -9,7 +10,7 @@ namespace Messaging.WhatsApp.Cli;
 /// <param name="Text">The message text.</param>
 /// <param name="ReplyTo">The id of a message to quote, or null.</param>
 /// <param name="Sandbox">True to send to the embedded sandbox whatever is configured.</param>
-internal sealed record SendCommand(WhatsAppProvider Provider, string To, string Text, string? ReplyTo, bool Sandbox);
+internal sealed record SendCommand(ProviderProfile Provider, string To, string Text, string? ReplyTo, bool Sandbox);
 
 /// <summary>The outcome of parsing: a command, a request for help, or what is wrong.</summary>
 /// <param name="Command">The command, when the arguments are valid.</param>
@@ -21,32 +22,37 @@ internal sealed record ParsedCommandLine(SendCommand? Command, bool Help, string
 internal static class CommandLine
 {
     /// <summary>The one-line synopsis, quoted after every usage error.</summary>
-    public const string Synopsis =
-        "whatsapp-send --provider maytapi|green-api --to <address> --text <text> [--reply-to <id>] [--sandbox]";
+    public static readonly string Synopsis =
+        $"whatsapp-send --provider {ProviderProfile.Names} --to <address> --text <text> [--reply-to <id>] [--sandbox]";
 
     /// <summary>The text printed by <c>--help</c>.</summary>
     public static readonly string Help = string.Join(
         Environment.NewLine,
-        "Sends one WhatsApp text message through Maytapi or GREEN-API.",
-        string.Empty,
-        "usage: " + Synopsis,
-        string.Empty,
-        "  --provider   maytapi or green-api",
-        "  --to         a phone number with country code (+90 530 111 11 11), a chat id (905301111111@c.us),",
-        "               a group id (120363238104@g.us), a linked id (…@lid) or a channel id (…@newsletter)",
-        "  --text       the message text",
-        "  --reply-to   the id of a message in the same chat to quote",
-        "  --sandbox    send to an embedded sandbox that answers like the provider; no credentials needed",
-        "  --help       show this help",
-        string.Empty,
-        "Credentials come from user secrets and environment variables (environment wins):",
-        "  Maytapi:   Maytapi__ProductId, Maytapi__PhoneId, Maytapi__ApiKey",
-        "  GREEN-API: GreenApi__IdInstance, GreenApi__ApiTokenInstance, GreenApi__ApiUrl (optional)",
-        "When the chosen provider has none of them, the embedded sandbox is used.",
-        string.Empty,
-        "Exit codes: 0 sent; 2 usage, argument or configuration error; 3 credentials refused;",
-        "4 request rejected; 5 not sent, try again later; 6 outcome unknown (may have been sent: do not",
-        "resend blindly); 1 any other failure.");
+        new[]
+        {
+            "Sends one WhatsApp text message through " + string.Join(" or ", ProviderProfile.All.Select(p => p.DisplayName)) + ".",
+            string.Empty,
+            "usage: " + Synopsis,
+            string.Empty,
+            "  --provider   " + string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0])),
+            "  --to         a phone number with country code (+90 530 111 11 11), a chat id (905301111111@c.us),",
+            "               a group id (120363238104@g.us), a linked id (…@lid) or a channel id (…@newsletter)",
+            "  --text       the message text",
+            "  --reply-to   the id of a message in the same chat to quote",
+            "  --sandbox    send to an embedded sandbox that answers like the provider; no credentials needed",
+            "  --help       show this help",
+            string.Empty,
+            "Credentials come from user secrets and environment variables (environment wins):",
+        }
+        .Concat(ProviderProfile.All.Select(p => $"  {p.DisplayName + ":",-10} {string.Join(", ", p.CredentialKeys.Select(k => p.SectionName + "__" + k))}, {p.SectionName}__ApiUrl (optional)"))
+        .Concat(new[]
+        {
+            "When the chosen provider has none of them, the embedded sandbox is used.",
+            string.Empty,
+            "Exit codes: 0 sent; 2 usage, argument or configuration error; 3 credentials refused;",
+            "4 request rejected; 5 not sent, try again later; 6 outcome unknown (may have been sent: do not",
+            "resend blindly); 1 any other failure.",
+        }));
 
     private static readonly HashSet<string> ValueOptions = ["--provider", "--to", "--text", "--reply-to"];
 
@@ -103,9 +109,9 @@ internal static class CommandLine
             return Fail("--provider is required");
         }
 
-        if (!TryParseProvider(providerName, out var provider))
+        if (ProviderProfile.Find(providerName) is not { } provider)
         {
-            return Fail($"unknown provider '{providerName}' (expected maytapi or green-api)");
+            return Fail($"unknown provider '{providerName}' (expected {string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0]))})");
         }
 
         if (!values.TryGetValue("--to", out var to))
@@ -120,22 +126,6 @@ internal static class CommandLine
 
         values.TryGetValue("--reply-to", out var replyTo);
         return new ParsedCommandLine(new SendCommand(provider, to, text, replyTo, sandbox), Help: false, null);
-    }
-
-    private static bool TryParseProvider(string name, out WhatsAppProvider provider)
-    {
-        switch (name.ToUpperInvariant())
-        {
-            case "MAYTAPI":
-                provider = WhatsAppProvider.Maytapi;
-                return true;
-            case "GREEN-API" or "GREENAPI":
-                provider = WhatsAppProvider.GreenApi;
-                return true;
-            default:
-                provider = default;
-                return false;
-        }
     }
 
     private static ParsedCommandLine Fail(string error) => new(null, Help: false, error);

@@ -5,47 +5,87 @@ using Messaging.WhatsApp.GreenApi;
 using Messaging.WhatsApp.Maytapi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Newtonsoft.Json.Linq;
+using WireMock;
+using WireMock.RequestBuilders;
 
 namespace Messaging.WhatsApp.Cli;
 
-/// <summary>What the CLI knows about one provider: its name, its configuration section and which keys are credentials.</summary>
-/// <param name="Provider">The provider.</param>
-/// <param name="DisplayName">The name shown in output.</param>
+/// <summary>
+/// What the CLI knows about one provider: its names on the command line, its configuration section and
+/// credentials, its registration, and how the embedded sandbox plays it from a recorded exchange. The CLI
+/// knows providers only through <see cref="All"/>: a new provider is one more entry.
+/// </summary>
+/// <param name="Provider">The gateway.</param>
+/// <param name="CommandLineNames">The names <c>--provider</c> accepts, the first one canonical.</param>
 /// <param name="SectionName">The configuration section holding its options.</param>
 /// <param name="CredentialKeys">The keys whose presence means "credentials are configured".</param>
 /// <param name="SecretKey">The key of the secret, masked in every line the CLI prints.</param>
 /// <param name="Register">Registers the sender from the section.</param>
+/// <param name="SandboxRecording">The recorded success exchange the sandbox answers as (an embedded resource).</param>
+/// <param name="SandboxSettings">The settings, keys relative to the section, that point the sender at a
+/// sandbox at the given root with the recording's credentials.</param>
+/// <param name="SandboxBody">The body the sandbox answers a request with, from the recording.</param>
 internal sealed record ProviderProfile(
     WhatsAppProvider Provider,
-    string DisplayName,
+    IReadOnlyList<string> CommandLineNames,
     string SectionName,
     IReadOnlyList<string> CredentialKeys,
     string SecretKey,
-    Action<IServiceCollection, IConfiguration> Register)
+    Action<IServiceCollection, IConfiguration> Register,
+    string SandboxRecording,
+    Func<RecordedExchange, Uri, IEnumerable<KeyValuePair<string, string?>>> SandboxSettings,
+    Func<RecordedExchange, IRequestMessage, string> SandboxBody)
 {
     /// <summary>Maytapi: product, phone and key.</summary>
     public static readonly ProviderProfile Maytapi = new(
-        WhatsAppProvider.Maytapi,
-        "Maytapi",
+        MaytapiOptions.Provider,
+        ["maytapi"],
         MaytapiOptions.DefaultSectionName,
         [nameof(MaytapiOptions.ProductId), nameof(MaytapiOptions.PhoneId), nameof(MaytapiOptions.ApiKey)],
         nameof(MaytapiOptions.ApiKey),
-        (services, section) => services.AddMaytapi(section));
+        (services, section) => services.AddMaytapi(section),
+        "maytapi/text-success.json",
+        (recording, root) =>
+        [
+            KeyValuePair.Create(nameof(MaytapiOptions.ApiUrl), (string?)new Uri(root, "api/").AbsoluteUri),
+            KeyValuePair.Create(nameof(MaytapiOptions.ProductId), recording.ServerVariable("product_id")),
+            KeyValuePair.Create(nameof(MaytapiOptions.PhoneId), recording.PathParameter("phoneId")),
+            KeyValuePair.Create(nameof(MaytapiOptions.ApiKey), recording.RequestHeader(MaytapiClient.ApiKeyHeader)),
+        ],
+        MaytapiBody);
 
     /// <summary>GREEN-API: instance and token; the host is optional and not a credential.</summary>
     public static readonly ProviderProfile GreenApi = new(
-        WhatsAppProvider.GreenApi,
-        "GREEN-API",
+        GreenApiOptions.Provider,
+        ["green-api", "greenapi"],
         GreenApiOptions.DefaultSectionName,
         [nameof(GreenApiOptions.IdInstance), nameof(GreenApiOptions.ApiTokenInstance)],
         nameof(GreenApiOptions.ApiTokenInstance),
-        (services, section) => services.AddGreenApi(section));
+        (services, section) => services.AddGreenApi(section),
+        "green-api/text-person-success.json",
+        (recording, root) =>
+        [
+            KeyValuePair.Create(nameof(GreenApiOptions.ApiUrl), (string?)root.AbsoluteUri.TrimEnd('/')),
+            KeyValuePair.Create(nameof(GreenApiOptions.IdInstance), recording.PathParameter("idInstance")),
+            KeyValuePair.Create(nameof(GreenApiOptions.ApiTokenInstance), recording.PathParameter("apiTokenInstance")),
+        ],
+        (recording, _) => recording.ResponseBody);
 
-    /// <summary>The profile of <paramref name="provider"/>.</summary>
-    /// <param name="provider">The provider.</param>
-    /// <returns>Its profile.</returns>
-    public static ProviderProfile For(WhatsAppProvider provider) =>
-        provider == WhatsAppProvider.Maytapi ? Maytapi : GreenApi;
+    /// <summary>Every provider the CLI can send through.</summary>
+    public static IReadOnlyList<ProviderProfile> All { get; } = [Maytapi, GreenApi];
+
+    /// <summary>The name shown in output.</summary>
+    public string DisplayName => Provider.DisplayName;
+
+    /// <summary>The profile <c>--provider</c> names (any letter case), or null.</summary>
+    /// <param name="name">The name given.</param>
+    /// <returns>The profile, or null when no provider has that name.</returns>
+    public static ProviderProfile? Find(string name) =>
+        All.FirstOrDefault(p => p.CommandLineNames.Contains(name, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The canonical names, for messages: <c>maytapi|green-api</c>.</summary>
+    public static string Names => string.Join("|", All.Select(p => p.CommandLineNames[0]));
 
     /// <summary>True when at least one credential of this provider is configured.</summary>
     /// <param name="configuration">The configuration.</param>
@@ -60,4 +100,17 @@ internal sealed record ProviderProfile(
     /// <param name="configuration">The configuration.</param>
     /// <returns>The secret value, or null.</returns>
     public string? Secret(IConfiguration configuration) => configuration.GetSection(SectionName)[SecretKey];
+
+    /// <summary>The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does.</summary>
+    private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent)
+    {
+        var body = JObject.Parse(recording.ResponseBody);
+        var toNumber = sent.Body is { Length: > 0 } json ? (string?)JObject.Parse(json)["to_number"] : null;
+        if (ChatAddress.TryParse(toNumber, out var chat) && body["data"] is JObject data)
+        {
+            data["chatId"] = chat.Id;
+        }
+
+        return body.ToString(Newtonsoft.Json.Formatting.None);
+    }
 }

@@ -1,12 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
-using Messaging.WhatsApp.GreenApi;
-using Messaging.WhatsApp.Maytapi;
-using Newtonsoft.Json.Linq;
-using WireMock;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -16,36 +12,30 @@ using WireMock.Settings;
 namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
-/// The embedded sandbox: a WireMock server on a free loopback port that answers sendMessage as the recorded
-/// success exchanges do (the recordings are embedded in this assembly). It accepts only the credentials of
-/// those recordings, which <see cref="SettingsFor"/> hands to the sender, so a send through it exercises the
-/// real sender, its URL and header building, and the real HTTP stack.
+/// The embedded sandbox: a WireMock server on a free loopback port that answers each provider's sendMessage
+/// as its recorded success exchange does (the recordings of specs/recordings, embedded in this assembly). It
+/// accepts only the credentials of those recordings, which <see cref="SettingsFor"/> hands to the sender, so a
+/// send through it exercises the real sender, its URL and header building, and the real HTTP stack.
 /// </summary>
 internal sealed class SandboxServer : IDisposable
 {
-    private const string MaytapiRecording = "Sandbox.maytapi.text-success.json";
-    private const string GreenApiRecording = "Sandbox.green-api.text-person-success.json";
-
     private readonly WireMockServer _server;
-    private readonly JObject _maytapi;
-    private readonly JObject _greenApi;
+    private readonly Dictionary<ProviderProfile, RecordedExchange> _recordings;
 
-    private SandboxServer(WireMockServer server, JObject maytapi, JObject greenApi)
+    private SandboxServer(WireMockServer server, Dictionary<ProviderProfile, RecordedExchange> recordings)
     {
         _server = server;
-        _maytapi = maytapi;
-        _greenApi = greenApi;
+        _recordings = recordings;
     }
 
-    /// <summary>The server's root, e.g. <c>http://127.0.0.1:50123</c>.</summary>
-    public Uri Url => new(_server.Url!);
+    /// <summary>The server's root, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
+    public Uri Url => new(_server.Url! + "/");
 
-    /// <summary>Starts the sandbox.</summary>
+    /// <summary>Starts the sandbox, answering for every provider the CLI knows.</summary>
     /// <returns>The running sandbox; dispose it to stop it.</returns>
     public static SandboxServer Start()
     {
-        var maytapi = LoadRecording(MaytapiRecording);
-        var greenApi = LoadRecording(GreenApiRecording);
+        var recordings = ProviderProfile.All.ToDictionary(p => p, p => RecordedExchange.Load(p.SandboxRecording));
         var server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"],
@@ -55,9 +45,12 @@ internal sealed class SandboxServer : IDisposable
 
         try
         {
-            var sandbox = new SandboxServer(server, maytapi, greenApi);
-            sandbox.AnswerMaytapi();
-            sandbox.AnswerGreenApi();
+            var sandbox = new SandboxServer(server, recordings);
+            foreach (var (profile, recording) in recordings)
+            {
+                sandbox.Answer(profile, recording);
+            }
+
             return sandbox;
         }
         catch
@@ -73,27 +66,8 @@ internal sealed class SandboxServer : IDisposable
     public IEnumerable<KeyValuePair<string, string?>> SettingsFor(ProviderProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        var root = Url.AbsoluteUri.TrimEnd('/');
-        var section = profile.SectionName + ":";
-        if (profile.Provider == WhatsAppProvider.Maytapi)
-        {
-            var request = (JObject)_maytapi["request"]!;
-            return
-            [
-                Setting(section + nameof(MaytapiOptions.ApiUrl), root + "/api/"),
-                Setting(section + nameof(MaytapiOptions.ProductId), (string?)request["serverVariables"]!["product_id"]),
-                Setting(section + nameof(MaytapiOptions.PhoneId), (string?)request["pathParameters"]!["phoneId"]),
-                Setting(section + nameof(MaytapiOptions.ApiKey), (string?)request["headers"]!["x-maytapi-key"]),
-            ];
-        }
-
-        var parameters = _greenApi["request"]!["pathParameters"]!;
-        return
-        [
-            Setting(section + nameof(GreenApiOptions.ApiUrl), root),
-            Setting(section + nameof(GreenApiOptions.IdInstance), (string?)parameters["idInstance"]),
-            Setting(section + nameof(GreenApiOptions.ApiTokenInstance), (string?)parameters["apiTokenInstance"]),
-        ];
+        return profile.SandboxSettings(_recordings[profile], Url)
+            .Select(setting => KeyValuePair.Create(profile.SectionName + ":" + setting.Key, setting.Value));
     }
 
     /// <summary>Stops the server.</summary>
@@ -103,61 +77,22 @@ internal sealed class SandboxServer : IDisposable
         _server.Dispose();
     }
 
-    private void AnswerMaytapi()
+    private void Answer(ProviderProfile profile, RecordedExchange recording)
     {
-        var request = _maytapi["request"]!;
-        var recorded = (JObject)_maytapi["response"]!;
-        _server
-            .Given(Request.Create()
-                .UsingPost()
-                .WithPath((string)request["path"]!)
-                .WithHeader("x-maytapi-key", (string)request["headers"]!["x-maytapi-key"]!))
-            .RespondWith(Recorded(recorded).WithBody(sent => MaytapiBody(recorded, sent)));
-    }
-
-    private void AnswerGreenApi()
-    {
-        var recorded = (JObject)_greenApi["response"]!;
-        _server
-            .Given(Request.Create()
-                .UsingPost()
-                .WithPath((string)_greenApi["request"]!["path"]!))
-            .RespondWith(Recorded(recorded).WithBody(recorded["body"]!.ToString(Newtonsoft.Json.Formatting.None)));
-    }
-
-    /// <summary>The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does.</summary>
-    private static string MaytapiBody(JObject recorded, IRequestMessage sent)
-    {
-        var body = (JObject)recorded["body"]!.DeepClone();
-        var toNumber = sent.Body is { Length: > 0 } json ? (string?)JObject.Parse(json)["to_number"] : null;
-        if (ChatAddress.TryParse(toNumber, out var chat) && body["data"] is JObject data)
+        // Only requests that carry what was recorded: the path (a token in it) and every header (a key among them).
+        var request = Request.Create().UsingMethod(recording.Method).WithPath(recording.Path);
+        foreach (var (name, value) in recording.RequestHeaders)
         {
-            data["chatId"] = chat.Id;
+            request = request.WithHeader(name, value);
         }
 
-        return body.ToString(Newtonsoft.Json.Formatting.None);
-    }
-
-    private static IResponseBuilder Recorded(JObject response)
-    {
-        var builder = Response.Create().WithStatusCode((int)response["status"]!);
-        if (response["headers"] is JObject headers)
+        var response = Response.Create().WithStatusCode(recording.Status);
+        foreach (var (name, value) in recording.ResponseHeaders)
         {
-            foreach (var header in headers.Properties())
-            {
-                builder = builder.WithHeader(header.Name, (string)header.Value!);
-            }
+            response = response.WithHeader(name, value);
         }
 
-        return builder;
-    }
-
-    private static JObject LoadRecording(string name)
-    {
-        using var stream = typeof(SandboxServer).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"The sandbox recording {name} is not embedded in the CLI.");
-        using var reader = new StreamReader(stream);
-        return JObject.Parse(reader.ReadToEnd());
+        _server.Given(request).RespondWith(response.WithBody(sent => profile.SandboxBody(recording, sent)));
     }
 
     private static int FreeLoopbackPort()
@@ -166,6 +101,4 @@ internal sealed class SandboxServer : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static KeyValuePair<string, string?> Setting(string key, string? value) => KeyValuePair.Create(key, value);
 }

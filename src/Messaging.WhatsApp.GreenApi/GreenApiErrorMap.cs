@@ -38,10 +38,10 @@ internal static class GreenApiErrorMap
     private static readonly string[] UnusableTexts = ["expired", "deleted"];
 
     /// <summary>A 2xx whose body parsed but carries no message id: <c>{"code":401}</c>, or nothing to trust.</summary>
-    public static WhatsAppException MapAnswerWithoutId(SendMessageResponse answer, SecretRedactor redactor)
+    public static WhatsAppException MapAnswerWithoutId(GreenApiSendMessageResponse answer, SecretRedactor redactor)
     {
         var details = new WhatsAppErrorDetails(
-            WhatsAppProvider.GreenApi,
+            GreenApiOptions.Provider,
             HttpStatusCode.OK,
             answer.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             redactor.RedactOrNull(answer.Description));
@@ -51,14 +51,14 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API answered success without a message id; the message may have been queued"), details);
     }
 
-    public static WhatsAppException Map(GreenApiApiException exception, SecretRedactor redactor, TimeProvider time)
+    public static WhatsAppException Map(GreenApiException exception, SecretRedactor redactor, TimeProvider time)
     {
         var status = exception.StatusCode;
         var body = redactor.RedactOrNull(exception.Response);
         var json = ErrorBody.TryParseObject(body);
         var plainText = json is null ? ErrorBody.PlainText(body) : null;
         var details = new WhatsAppErrorDetails(
-            WhatsAppProvider.GreenApi,
+            GreenApiOptions.Provider,
             (HttpStatusCode)status,
             ProviderMessage: redactor.RedactOrNull(ProviderMessage(exception, json, plainText)),
             ResponseBody: WhatsAppErrorDetails.Truncate(body));
@@ -77,8 +77,9 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API refused the request as invalid; nothing was sent"), details),
             401 or 403 => new WhatsAppAuthenticationException(
                 details.Describe("GREEN-API refused the credentials (wrong token, instance or host)"), details),
+            // GREEN-API documents its 429 as "not acted on": safe to retry.
             429 => new WhatsAppRateLimitedException(
-                details.Describe("GREEN-API's rate limit was exceeded; nothing was sent"), details, ResponseHeaders.RetryAfter(exception.Headers, time)),
+                details.Describe("GREEN-API's rate limit was exceeded; nothing was sent"), details, ResponseHeaders.RetryAfter(exception.Headers, time), isSafeToRetry: true),
             466 => new WhatsAppQuotaExceededException(
                 details.Describe("The GREEN-API monthly quota is used up; nothing was sent"), details),
             500 when Mentions(plainText ?? body, ["request entity too large"]) => new WhatsAppRequestRejectedException(
@@ -107,13 +108,13 @@ internal static class GreenApiErrorMap
         return false;
     }
 
-    private static string? ProviderMessage(GreenApiApiException exception, JObject? json, string? plainText)
+    private static string? ProviderMessage(GreenApiException exception, JObject? json, string? plainText)
     {
         switch (exception)
         {
-            case GreenApiApiException<ValidationError> { Result: { } validation }:
+            case GreenApiException<ValidationError> { Result: { } validation }:
                 return validation.Message;
-            case GreenApiApiException<QuotaExceeded> { Result: { } quota }:
+            case GreenApiException<QuotaExceeded> { Result: { } quota }:
                 var exceeded = quota.InvokeStatus?.Status?.IndexOf("EXCEEDED", StringComparison.Ordinal) >= 0
                     ? quota.InvokeStatus
                     : quota.CorrespondentsStatus ?? quota.InvokeStatus;

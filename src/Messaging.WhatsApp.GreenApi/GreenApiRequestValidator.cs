@@ -20,7 +20,7 @@ internal static class GreenApiRequestValidator
     public const int MaxTypingTimeMs = 20_000;
     public const int MaxPreviewFieldLength = 300;
 
-    public static void Validate(SendMessageRequest? request)
+    public static void Validate(GreenApiSendMessageRequest? request)
     {
         if (request is null)
         {
@@ -36,7 +36,7 @@ internal static class GreenApiRequestValidator
             throw new WhatsAppArgumentException("typingTime", $"must be between {MinTypingTimeMs} and {MaxTypingTimeMs} milliseconds (was {typingTime})");
         }
 
-        if (request.TypePreview is { } typePreview && !Enum.IsDefined(typeof(SendMessageRequestTypePreview), typePreview))
+        if (request.TypePreview is { } typePreview && !Enum.IsDefined(typeof(LinkPreviewSize), typePreview))
         {
             throw new WhatsAppArgumentException("typePreview", "must be large or small");
         }

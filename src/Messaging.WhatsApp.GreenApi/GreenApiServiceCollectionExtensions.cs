@@ -9,13 +9,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers GREEN-API senders on IHttpClientFactory.</summary>
 public static class GreenApiServiceCollectionExtensions
 {
-    private static readonly SenderRegistrationSpec<GreenApiOptions, IGreenApiSender> Spec = new(
-        "Messaging.WhatsApp.GreenApi",
-        GreenApiSender.BaseAddress,
-        o => o.Timeout,
-        GreenApiSender.Secret,
-        (http, options, logger, time) => new GreenApiSender(http, options, logger, time));
-
     /// <summary>
     /// Registers the GREEN-API instance configured in <paramref name="configuration"/> (usually the
     /// <c>GreenApi</c> section) as <see cref="IGreenApiSender"/> and <see cref="IWhatsAppSender"/>. The options
@@ -25,14 +18,14 @@ public static class GreenApiServiceCollectionExtensions
     /// <param name="configuration">The section holding <see cref="GreenApiOptions"/>.</param>
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, IConfiguration configuration) =>
-        SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, Options.Options.DefaultName, o => o.Bind(configuration), Spec);
+        Add(services, Options.Options.DefaultName, o => o.Bind(configuration));
 
     /// <summary>Registers the GREEN-API instance configured by <paramref name="configure"/>; see <see cref="AddGreenApi(IServiceCollection, IConfiguration)"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, Action<GreenApiOptions> configure) =>
-        SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, Options.Options.DefaultName, o => o.Configure(configure), Spec);
+        Add(services, Options.Options.DefaultName, o => o.Configure(configure));
 
     /// <summary>
     /// Registers one of several GREEN-API instances under <paramref name="name"/>, resolved as a keyed service:
@@ -45,7 +38,7 @@ public static class GreenApiServiceCollectionExtensions
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, string name, IConfiguration configuration)
     {
         Guard.NotNullOrEmpty(name);
-        return SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, name, o => o.Bind(configuration), Spec);
+        return Add(services, name, o => o.Bind(configuration));
     }
 
     /// <summary>Registers one of several GREEN-API instances under <paramref name="name"/>; see <see cref="AddGreenApi(IServiceCollection, string, IConfiguration)"/>.</summary>
@@ -56,6 +49,9 @@ public static class GreenApiServiceCollectionExtensions
     public static IHttpClientBuilder AddGreenApi(this IServiceCollection services, string name, Action<GreenApiOptions> configure)
     {
         Guard.NotNullOrEmpty(name);
-        return SenderRegistration.Add<GreenApiOptions, IGreenApiSender, GreenApiOptionsValidator>(services, name, o => o.Configure(configure), Spec);
+        return Add(services, name, o => o.Configure(configure));
     }
+
+    private static IHttpClientBuilder Add(IServiceCollection services, string name, Action<OptionsBuilder<GreenApiOptions>> configure) =>
+        SenderRegistration.Add<GreenApiOptions, GreenApiClient, IGreenApiSender>(services, name, configure, GreenApiSender.Definition, core => new GreenApiSender(core));
 }

@@ -13,13 +13,13 @@ public interface IMaytapiSender : IWhatsAppSender
     /// Sends any Maytapi message (<see cref="MediaMessage"/>, <see cref="LocationMessage"/>,
     /// <see cref="VcardMessage"/>, <see cref="PollMessage"/>, …), validated before anything is sent.
     /// </summary>
-    /// <param name="message">The message; <see cref="SendMessageRequest.ToNumber"/> takes a phone number
+    /// <param name="message">The message; <see cref="MaytapiMessage.ToNumber"/> takes a phone number
     /// with country code or a chat id.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>Maytapi's message id and the chat id.</returns>
     /// <exception cref="WhatsAppArgumentException">A field breaks a rule; nothing was sent.</exception>
     /// <exception cref="WhatsAppException">Maytapi did not accept the message; the subclass says why.</exception>
-    Task<SendResult> SendAsync(SendMessageRequest message, CancellationToken cancellationToken = default);
+    Task<SendResult> SendAsync(MaytapiMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>Sends a location pin.</summary>
     /// <param name="chat">The person or group.</param>

@@ -30,20 +30,20 @@ internal static class MaytapiErrorMap
 {
     public const string InstanceNotReadyCode = "W05";
 
-    public static WhatsAppException Map(MaytapiApiException exception, SecretRedactor redactor, TimeProvider time)
+    public static WhatsAppException Map(MaytapiException exception, SecretRedactor redactor, TimeProvider time)
     {
-        var envelope = (exception as MaytapiApiException<SendMessageResponse>)?.Result;
+        var envelope = (exception as MaytapiException<MaytapiSendMessageResponse>)?.Result;
         if (exception.StatusCode is >= 300 and < 400)
         {
             var body = redactor.RedactOrNull(exception.Response);
-            var redirect = new WhatsAppErrorDetails(WhatsAppProvider.Maytapi, (HttpStatusCode)exception.StatusCode, ResponseBody: WhatsAppErrorDetails.Truncate(body));
+            var redirect = new WhatsAppErrorDetails(MaytapiOptions.Provider, (HttpStatusCode)exception.StatusCode, ResponseBody: WhatsAppErrorDetails.Truncate(body));
             return new WhatsAppException(redirect.Describe(ResponseHeaders.DescribeRedirect("Maytapi", exception.Headers, redactor)), redirect);
         }
 
         return Map(exception.StatusCode, envelope, exception.Response, redactor, ResponseHeaders.RetryAfter(exception.Headers, time));
     }
 
-    public static WhatsAppException Map(int status, SendMessageResponse? envelope, string? rawBody, SecretRedactor redactor, TimeSpan? retryAfter = null)
+    public static WhatsAppException Map(int status, MaytapiSendMessageResponse? envelope, string? rawBody, SecretRedactor redactor, TimeSpan? retryAfter = null)
     {
         var body = redactor.RedactOrNull(rawBody);
 
@@ -53,7 +53,7 @@ internal static class MaytapiErrorMap
         var json = envelope is null ? ErrorBody.TryParseObject(body) : null;
         var code = envelope?.Code ?? ErrorBody.Text(json?["code"]);
         var details = new WhatsAppErrorDetails(
-            WhatsAppProvider.Maytapi,
+            MaytapiOptions.Provider,
             (HttpStatusCode)status,
             code,
             redactor.RedactOrNull(envelope?.Message ?? ErrorBody.Text(json?["message"]) ?? ErrorBody.Text(json?["description"])),
@@ -61,16 +61,18 @@ internal static class MaytapiErrorMap
 
         return (status, code, envelope) switch
         {
+            // Maytapi documents W05 as "nothing was sent": safe to retry.
             (_, InstanceNotReadyCode, { }) => new WhatsAppInstanceNotReadyException(
-                details.Describe("The Maytapi phone is not ready (W05); nothing was sent"), details),
+                details.Describe("The Maytapi phone is not ready (W05); nothing was sent"), details, isSafeToRetry: true),
             ( >= 200 and < 300, _, null) => new WhatsAppOutcomeUnknownException(
                 details.Describe("Maytapi answered success with a body that does not match the spec; the message may have been queued"), details),
             (401 or 403, _, _) => new WhatsAppAuthenticationException(
                 details.Describe("Maytapi refused the key, product or phone"), details),
             (400, _, _) => new WhatsAppRequestRejectedException(
                 details.Describe("Maytapi refused the request; nothing was sent"), details),
+            // Maytapi documents no rate limit, so nothing says its 429 was not acted on: not retried.
             (429, _, _) => new WhatsAppRateLimitedException(
-                details.Describe("Maytapi's rate limit was exceeded; nothing was sent"), details, retryAfter),
+                details.Describe("Maytapi refused the request as too many"), details, retryAfter),
             ( >= 500, _, _) => new WhatsAppOutcomeUnknownException(
                 details.Describe("Maytapi failed while handling the request; the message may have been sent"), details),
             ( >= 200 and < 300, _, { Success: true }) => new WhatsAppOutcomeUnknownException(

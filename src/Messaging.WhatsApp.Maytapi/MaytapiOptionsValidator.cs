@@ -1,18 +1,18 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.Extensions.Options;
 
 namespace Messaging.WhatsApp.Maytapi;
 
 /// <summary>Checks <see cref="MaytapiOptions"/> at startup; messages name the setting, never the key.</summary>
-internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
+internal sealed class MaytapiOptionsValidator : SenderOptionsValidator<MaytapiOptions>
 {
-    public ValidateOptionsResult Validate(string? name, MaytapiOptions options)
+    public MaytapiOptionsValidator()
+        : base(MaytapiOptions.DefaultSectionName, "https://api.maytapi.com/api/")
     {
-        var prefix = SenderOptionsChecks.Prefix(MaytapiOptions.DefaultSectionName, name);
-        var failures = new List<string>();
-        SenderOptionsChecks.ApiUrl(failures, prefix, options.ApiUrl, "https://api.maytapi.com/api/");
+    }
 
+    protected override void ValidateProvider(List<string> failures, string prefix, MaytapiOptions options)
+    {
         if (!Guid.TryParse(options.ProductId, out _))
         {
             failures.Add($"{prefix}ProductId is required: the product id (a UUID) from the Maytapi console.");
@@ -23,10 +23,6 @@ internal sealed class MaytapiOptionsValidator : IValidateOptions<MaytapiOptions>
             failures.Add($"{prefix}PhoneId is required: the phone id (digits) from the Maytapi console.");
         }
 
-        SenderOptionsChecks.Credential(failures, prefix, nameof(options.ApiKey), options.ApiKey, "the API key from the Maytapi console");
-
-        SenderOptionsChecks.Sending(failures, prefix, options.Timeout, options.MaxSendsPerSecond, options.RateLimitQueueLimit, options.Retry);
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        Credential(failures, prefix, nameof(options.ApiKey), options.ApiKey, "the API key from the Maytapi console");
     }
 }

@@ -10,11 +10,17 @@ namespace Messaging.WhatsApp.Maytapi;
 /// <summary>Maytapi's rules for sendMessage (specs/maytapi.yaml), checked before anything is sent.</summary>
 internal static class MaytapiRequestValidator
 {
-    public static void Validate(SendMessageRequest? message)
+    public static void Validate(MaytapiMessage? message)
     {
         if (message is null)
         {
             throw new WhatsAppArgumentException("message", "must not be null");
+        }
+
+        if (message.GetType().Assembly != typeof(MaytapiMessage).Assembly)
+        {
+            // A subclass of the caller's own has no type Maytapi knows, and would be sent without one.
+            throw new WhatsAppArgumentException("message", $"must be one of the message types of this package (TextMessage, MediaMessage, LocationMessage, …), not {message.GetType().Name}");
         }
 
         ValidateToNumber(message.ToNumber);
@@ -83,7 +89,7 @@ internal static class MaytapiRequestValidator
 
     /// <summary>A generated model of this spec (not a string, number or collection).</summary>
     private static bool IsModel(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(SendMessageRequest).Namespace;
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(MaytapiMessage).Namespace;
 
     public static void ValidateText(string? text, string field = "message")
     {

@@ -9,13 +9,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers Maytapi senders on IHttpClientFactory.</summary>
 public static class MaytapiServiceCollectionExtensions
 {
-    private static readonly SenderRegistrationSpec<MaytapiOptions, IMaytapiSender> Spec = new(
-        "Messaging.WhatsApp.Maytapi",
-        MaytapiSender.BaseAddressFor,
-        o => o.Timeout,
-        MaytapiSender.Secret,
-        (http, options, logger, time) => new MaytapiSender(http, options, logger, time));
-
     /// <summary>
     /// Registers the Maytapi phone configured in <paramref name="configuration"/> (usually the
     /// <c>Maytapi</c> section) as <see cref="IMaytapiSender"/> and <see cref="IWhatsAppSender"/>. The options
@@ -25,14 +18,14 @@ public static class MaytapiServiceCollectionExtensions
     /// <param name="configuration">The section holding <see cref="MaytapiOptions"/>.</param>
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, IConfiguration configuration) =>
-        SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, Options.Options.DefaultName, o => o.Bind(configuration), Spec);
+        Add(services, Options.Options.DefaultName, o => o.Bind(configuration));
 
     /// <summary>Registers the Maytapi phone configured by <paramref name="configure"/>; see <see cref="AddMaytapi(IServiceCollection, IConfiguration)"/>.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The HTTP client's builder, to add handlers.</returns>
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, Action<MaytapiOptions> configure) =>
-        SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, Options.Options.DefaultName, o => o.Configure(configure), Spec);
+        Add(services, Options.Options.DefaultName, o => o.Configure(configure));
 
     /// <summary>
     /// Registers one of several Maytapi phones under <paramref name="name"/>, resolved as a keyed service:
@@ -45,7 +38,7 @@ public static class MaytapiServiceCollectionExtensions
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, string name, IConfiguration configuration)
     {
         Guard.NotNullOrEmpty(name);
-        return SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, name, o => o.Bind(configuration), Spec);
+        return Add(services, name, o => o.Bind(configuration));
     }
 
     /// <summary>Registers one of several Maytapi phones under <paramref name="name"/>; see <see cref="AddMaytapi(IServiceCollection, string, IConfiguration)"/>.</summary>
@@ -56,6 +49,9 @@ public static class MaytapiServiceCollectionExtensions
     public static IHttpClientBuilder AddMaytapi(this IServiceCollection services, string name, Action<MaytapiOptions> configure)
     {
         Guard.NotNullOrEmpty(name);
-        return SenderRegistration.Add<MaytapiOptions, IMaytapiSender, MaytapiOptionsValidator>(services, name, o => o.Configure(configure), Spec);
+        return Add(services, name, o => o.Configure(configure));
     }
+
+    private static IHttpClientBuilder Add(IServiceCollection services, string name, Action<OptionsBuilder<MaytapiOptions>> configure) =>
+        SenderRegistration.Add<MaytapiOptions, MaytapiClient, IMaytapiSender>(services, name, configure, MaytapiSender.Definition, core => new MaytapiSender(core));
 }

@@ -15,6 +15,6 @@ public enum ChatAddressKind
     /// <summary>A linked id that hides the phone number (<c>123456789012345@lid</c>).</summary>
     LinkedId,
 
-    /// <summary>A channel (<c>120363025246125888@newsletter</c>). Maytapi only; GREEN-API refuses channels.</summary>
+    /// <summary>A channel (<c>120363025246125888@newsletter</c>). Not every gateway sends to channels.</summary>
     Channel,
 }

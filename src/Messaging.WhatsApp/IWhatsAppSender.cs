@@ -5,8 +5,8 @@ namespace Messaging.WhatsApp;
 
 /// <summary>
 /// Sends WhatsApp messages through one gateway instance without exposing that gateway's quirks. Register
-/// one with <c>AddMaytapi</c> or <c>AddGreenApi</c>; provider-specific sends live on
-/// <c>IMaytapiSender</c> and <c>IGreenApiSender</c>.
+/// one with a provider package's <c>Add…</c> method; provider-specific sends live on that package's
+/// own sender interface.
 /// </summary>
 public interface IWhatsAppSender
 {

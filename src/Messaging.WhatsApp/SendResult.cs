@@ -5,6 +5,6 @@ namespace Messaging.WhatsApp;
 /// later by the provider's webhooks.
 /// </summary>
 /// <param name="Provider">The gateway that accepted the message.</param>
-/// <param name="MessageId">The provider's id for the message (Maytapi <c>msgId</c>, GREEN-API <c>idMessage</c>).</param>
+/// <param name="MessageId">The provider's id for the message, as its send answered it.</param>
 /// <param name="ChatId">The chat the message went to, as the provider names it.</param>
 public sealed record SendResult(WhatsAppProvider Provider, string MessageId, string ChatId);

@@ -31,7 +31,7 @@ public abstract class ContractTests<TContract>
     public async Task LoadSpec() => Spec = await ContractSpec.LoadAsync(Contract.SpecFile);
 
     [TestCaseSource(nameof(Recordings))]
-    public void Recording_StatesSourceAndSummary(string recording)
+    public void Recording_StatesSourceSummaryAndOutcome(string recording)
     {
         var exchange = Contract.Load(recording);
 
@@ -39,6 +39,8 @@ public abstract class ContractTests<TContract>
         {
             Assert.That(exchange.Source, Is.Not.Empty, "source");
             Assert.That(exchange.Summary, Is.Not.Empty, "summary");
+            Assert.That(exchange.Outcome, Is.Not.Empty, "outcome (the facade tests check it)");
+            Assert.That(exchange.Outcome == "success", Is.EqualTo(exchange.Status is >= 200 and < 300 && exchange.Name.EndsWith("-success", StringComparison.Ordinal)), "a success is a 2xx recording named *-success");
         });
     }
 

@@ -7,12 +7,9 @@ namespace Messaging.WhatsApp;
 /// </summary>
 public sealed class WhatsAppConnectionFailedException : WhatsAppException
 {
-    /// <inheritdoc cref="WhatsAppException(string, WhatsAppErrorDetails, Exception)" />
+    /// <inheritdoc cref="WhatsAppException(string, WhatsAppErrorDetails, Exception, bool)" />
     public WhatsAppConnectionFailedException(string message, WhatsAppErrorDetails details, Exception? innerException = null)
-        : base(message, details, innerException)
+        : base(message, details, innerException, isSafeToRetry: true)
     {
     }
-
-    /// <inheritdoc />
-    public override bool IsSafeToRetry => true;
 }

@@ -16,11 +16,11 @@ public sealed record WhatsAppErrorDetails(
     string? ProviderMessage = null,
     string? ResponseBody = null)
 {
-    /// <summary>Describes the answer in one line, e.g. <c>GREEN-API, HTTP 466</c>.</summary>
+    /// <summary>Describes the answer in one line, e.g. <c>Gateway, HTTP 429, code X1</c>.</summary>
     /// <returns>The description.</returns>
     public override string ToString()
     {
-        var provider = Provider == WhatsAppProvider.GreenApi ? "GREEN-API" : "Maytapi";
+        var provider = Provider.DisplayName;
         var status = HttpStatus is { } s ? $", HTTP {(int)s}" : string.Empty;
         var code = ProviderCode is null ? string.Empty : $", code {ProviderCode}";
         return provider + status + code;

@@ -14,10 +14,13 @@ public class WhatsAppException : Exception
     /// <param name="message">What happened, free of secrets.</param>
     /// <param name="details">The provider's answer.</param>
     /// <param name="innerException">The exception that caused this one, or null.</param>
-    public WhatsAppException(string message, WhatsAppErrorDetails details, Exception? innerException = null)
+    /// <param name="isSafeToRetry">Whether the provider certainly did not act (see <see cref="IsSafeToRetry"/>);
+    /// the provider's error map decides.</param>
+    public WhatsAppException(string message, WhatsAppErrorDetails details, Exception? innerException = null, bool isSafeToRetry = false)
         : base(message, innerException)
     {
         Guard.NotNull(details);
+        IsSafeToRetry = isSafeToRetry;
         Provider = details.Provider;
         HttpStatus = details.HttpStatus;
         ProviderCode = details.ProviderCode;
@@ -31,7 +34,7 @@ public class WhatsAppException : Exception
     /// <summary>The HTTP status of the answer, or null when no answer arrived.</summary>
     public HttpStatusCode? HttpStatus { get; }
 
-    /// <summary>The provider's own error code (Maytapi <c>code</c>, e.g. <c>W05</c>), or null.</summary>
+    /// <summary>The provider's own error code (for example a short code from the body), or null.</summary>
     public string? ProviderCode { get; }
 
     /// <summary>The provider's own error message, with secrets removed, or null.</summary>
@@ -42,7 +45,8 @@ public class WhatsAppException : Exception
 
     /// <summary>
     /// True when the provider certainly did not act on the request, so sending it again cannot duplicate
-    /// the message. The sender retries these itself when retries are on.
+    /// the message. The sender retries these itself when retries are on. The provider's error map decides,
+    /// from what the provider documents.
     /// </summary>
-    public virtual bool IsSafeToRetry => false;
+    public bool IsSafeToRetry { get; }
 }

@@ -3,16 +3,15 @@ using System;
 namespace Messaging.WhatsApp;
 
 /// <summary>
-/// The phone instance is not ready (Maytapi W05 "Lib not loaded"; GREEN-API "instance in starting process" or "not authorized"): nothing was sent. Maytapi W05 is retried automatically.
+/// The gateway's phone or instance is not ready (still starting, or not logged in to WhatsApp): nothing was
+/// sent. <see cref="WhatsAppException.IsSafeToRetry"/> is true where the provider documents that the request
+/// was not acted on; the sender then retries it.
 /// </summary>
 public sealed class WhatsAppInstanceNotReadyException : WhatsAppException
 {
-    /// <inheritdoc cref="WhatsAppException(string, WhatsAppErrorDetails, Exception)" />
-    public WhatsAppInstanceNotReadyException(string message, WhatsAppErrorDetails details, Exception? innerException = null)
-        : base(message, details, innerException)
+    /// <inheritdoc cref="WhatsAppException(string, WhatsAppErrorDetails, Exception, bool)" />
+    public WhatsAppInstanceNotReadyException(string message, WhatsAppErrorDetails details, Exception? innerException = null, bool isSafeToRetry = false)
+        : base(message, details, innerException, isSafeToRetry)
     {
     }
-
-    /// <summary>True for Maytapi W05, which the provider documents as "nothing was sent".</summary>
-    public override bool IsSafeToRetry => Provider == WhatsAppProvider.Maytapi && ProviderCode == "W05";
 }

@@ -10,7 +10,7 @@ namespace Messaging.WhatsApp;
 /// retry a POST after a 5xx, a timeout or a dropped connection (a duplicate WhatsApp message, in exactly
 /// the cases the library reports as "outcome unknown") and would replace the configured timeout with its
 /// own. The library's clients therefore do not inherit them. A handler added to the builder that
-/// <c>AddGreenApi</c>/<c>AddMaytapi</c> return is the app's own choice and is kept.
+/// a provider's <c>Add…</c> method returns is the app's own choice and is kept.
 /// </summary>
 internal static class HostHandlers
 {

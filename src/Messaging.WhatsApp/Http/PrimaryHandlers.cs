@@ -6,7 +6,7 @@ namespace Messaging.WhatsApp;
 /// The primary handler every library client sends with, and what is enforced on one an app configures:
 /// redirects are never followed (a POST is never sent twice, nor to another host with its credential), and
 /// on .NET 8 and later the handler creates no <c>System.Net.Http</c> activity (whose <c>url.full</c> would
-/// show the request path, which holds the GREEN-API token at that depth). Cookies are not kept.
+/// show the request path, which holds a secret path segment at that depth). Cookies are not kept.
 /// </summary>
 internal static class PrimaryHandlers
 {

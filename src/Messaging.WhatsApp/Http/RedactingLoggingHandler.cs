@@ -9,7 +9,7 @@ namespace Messaging.WhatsApp;
 
 /// <summary>
 /// Replaces IHttpClientFactory's own request logging, which writes the full request path at Information
-/// and so the GREEN-API token with it. Logs method, redacted URI, status and duration; never headers or
+/// and so any secret path segment with it. Logs method, redacted URI, status and duration; never headers or
 /// bodies. When its category logs nothing at Warning or above, a send passes straight through.
 /// </summary>
 internal sealed partial class RedactingLoggingHandler : DelegatingHandler

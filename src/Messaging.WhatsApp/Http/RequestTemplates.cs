@@ -3,7 +3,7 @@ using System.Net.Http;
 namespace Messaging.WhatsApp;
 
 /// <summary>
-/// The URL template of a request (<c>/waInstance{idInstance}/sendMessage/{apiTokenInstance}</c>), which the
+/// The URL template of a request (such as <c>/{phoneId}/sendMessage</c>), which the
 /// generated clients attach for telemetry, only while something listens to <see cref="WhatsAppTelemetry"/>.
 /// </summary>
 internal static class RequestTemplates

@@ -22,7 +22,7 @@ internal static class SenderHttp
 
     /// <summary>
     /// A client for a sender built without DI: the library's outbound handler over <paramref name="primary"/>
-    /// (or a new hardened handler), so that it keeps the same promises as one from <c>AddGreenApi</c>/<c>AddMaytapi</c>.
+    /// (or a new hardened handler), so that it keeps the same promises as one from IHttpClientFactory.
     /// </summary>
     /// <param name="baseAddress">The API's base address.</param>
     /// <param name="timeout">The timeout of one attempt.</param>

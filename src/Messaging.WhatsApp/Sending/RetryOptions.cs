@@ -3,8 +3,9 @@ using System;
 namespace Messaging.WhatsApp;
 
 /// <summary>
-/// Automatic retries. They apply only where the provider certainly did not act (Maytapi W05, GREEN-API
-/// 429, a connection that failed before the request was written); nothing else is ever retried.
+/// Automatic retries. They apply only where the provider certainly did not act: failures its error map
+/// marks as safe to retry (what the provider documents as not acted on), and a connection that failed
+/// before the request was written. Nothing else is ever retried.
 /// </summary>
 public sealed class RetryOptions
 {
@@ -24,7 +25,7 @@ public sealed class RetryOptions
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The rule a setting breaks, or null when all hold.</summary>
-    /// <param name="prefix">Prepended to the setting's name, e.g. <c>GreenApi:Retry:</c>.</param>
+    /// <param name="prefix">Prepended to the setting's name, e.g. <c>MyGateway:Retry:</c>.</param>
     /// <returns>The first problem found, or null.</returns>
     internal string? Validate(string prefix)
     {
@@ -33,12 +34,12 @@ public sealed class RetryOptions
             return $"{prefix}MaxAttempts must be between 1 and 10 (was {MaxAttempts}).";
         }
 
-        if (BaseDelay < TimeSpan.Zero || BaseDelay > SenderOptionsChecks.MaxTimeout)
+        if (BaseDelay < TimeSpan.Zero || BaseDelay > SenderLimits.MaxTimeout)
         {
             return $"{prefix}BaseDelay must not be negative or longer than 24 days.";
         }
 
-        if (MaxDelay < BaseDelay || MaxDelay > SenderOptionsChecks.MaxTimeout)
+        if (MaxDelay < BaseDelay || MaxDelay > SenderLimits.MaxTimeout)
         {
             return $"{prefix}MaxDelay must not be shorter than BaseDelay or longer than 24 days.";
         }

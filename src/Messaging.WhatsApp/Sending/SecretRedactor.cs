@@ -7,7 +7,7 @@ using System.Text;
 namespace Messaging.WhatsApp;
 
 /// <summary>
-/// Replaces known secrets (the GREEN-API token, the Maytapi key, webhook secrets) in any text with
+/// Replaces known secrets (tokens and keys of the gateways, webhook secrets) in any text with
 /// <c>***</c>, in whatever form a server could echo them: as they are in any letter case; escaped as JSON
 /// (<c>\u002B</c>, <c>\/</c>), JavaScript (<c>\x2B</c>), URLs (<c>%2B</c>, <c>%2b</c>) or HTML/XML
 /// (<c>&amp;#43;</c>, <c>&amp;#x2B;</c>, <c>&amp;amp;</c>), and any nesting of those up to four deep (a

@@ -17,7 +17,6 @@ namespace Messaging.WhatsApp;
 internal sealed partial class SendPipeline : IDisposable
 {
     private readonly WhatsAppProvider _provider;
-    private readonly string _providerTag;
     private readonly RetryOptions _retry;
     private readonly RateLimiter? _limiter;
     private readonly TimeProvider _time;
@@ -25,17 +24,15 @@ internal sealed partial class SendPipeline : IDisposable
 
     private int _disposed;
 
-    /// <param name="provider">The provider, for error details.</param>
-    /// <param name="providerTag">The provider's name in telemetry, e.g. <c>green-api</c>.</param>
+    /// <param name="provider">The provider, for error details and telemetry.</param>
     /// <param name="retry">The retry settings.</param>
     /// <param name="maxSendsPerSecond">The rate limit, or 0 for none.</param>
     /// <param name="rateLimitQueueLimit">Sends that may wait for the rate limiter.</param>
     /// <param name="time">The clock of retry delays.</param>
     /// <param name="logger">Where retries are logged.</param>
-    public SendPipeline(WhatsAppProvider provider, string providerTag, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
     {
         _provider = provider;
-        _providerTag = providerTag;
         _retry = retry;
         _limiter = RateLimits.PerSecond(maxSendsPerSecond, rateLimitQueueLimit);
         _time = time;
@@ -48,7 +45,7 @@ internal sealed partial class SendPipeline : IDisposable
         ThrowIfDisposed();
         var started = Stopwatch.GetTimestamp();
         using var activity = WhatsAppTelemetry.Source.StartActivity("whatsapp.send", ActivityKind.Internal);
-        activity?.SetTag(WhatsAppTelemetry.ProviderTag, _providerTag);
+        activity?.SetTag(WhatsAppTelemetry.ProviderTag, _provider.Name);
         Exception? failure = null;
         try
         {
@@ -98,7 +95,7 @@ internal sealed partial class SendPipeline : IDisposable
                 LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
                 if (WhatsAppTelemetry.Retries.Enabled)
                 {
-                    WhatsAppTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _providerTag), new KeyValuePair<string, object?>(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName));
+                    WhatsAppTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name), new KeyValuePair<string, object?>(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName));
                 }
             }
 
@@ -119,7 +116,7 @@ internal sealed partial class SendPipeline : IDisposable
 
         var tags = new TagList
         {
-            { WhatsAppTelemetry.ProviderTag, _providerTag },
+            { WhatsAppTelemetry.ProviderTag, _provider.Name },
             { WhatsAppTelemetry.OutcomeTag, WhatsAppTelemetry.Outcome(failure) },
         };
         if (failure is not null)
@@ -231,7 +228,7 @@ internal sealed partial class SendPipeline : IDisposable
         using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         if (WhatsAppTelemetry.RateLimitWait.Enabled)
         {
-            WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _providerTag));
+            WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name));
         }
 
         if (!lease.IsAcquired)
@@ -240,7 +237,7 @@ internal sealed partial class SendPipeline : IDisposable
             ThrowIfDisposed();
             var details = new WhatsAppErrorDetails(_provider);
             throw new WhatsAppRateLimitedException(
-                details.Describe("The sender's rate limiter queue is full; nothing was sent"), details);
+                details.Describe("The sender's rate limiter queue is full; nothing was sent"), details, isSafeToRetry: true);
         }
     }
 

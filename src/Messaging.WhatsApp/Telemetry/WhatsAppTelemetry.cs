@@ -8,7 +8,7 @@ namespace Messaging.WhatsApp;
 /// <summary>
 /// The library's own traces and metrics, named <see cref="Name"/> for both the <see cref="ActivitySource"/>
 /// and the <see cref="Meter"/>. Nothing recorded here carries a secret: URLs are the redacted form the
-/// request has outside the last handler (the GREEN-API token is <c>REDACTED</c> there), and no header,
+/// request has outside the last handler (a secret path segment is <c>REDACTED</c> there, a secret header absent), and no header,
 /// body, chat or message text is recorded. With no listener attached, each call below costs a field read.
 /// </summary>
 internal static class WhatsAppTelemetry
@@ -61,7 +61,7 @@ internal static class WhatsAppTelemetry
     /// <summary>
     /// Starts the span of one HTTP exchange, with OpenTelemetry's HTTP client conventions, and puts the same
     /// HTTP tags on the send's span around it. <paramref name="visibleUri"/> is the request's URI as every
-    /// handler but the last one sees it, so with the GREEN-API token as <c>REDACTED</c>. Null when nobody listens.
+    /// handler but the last one sees it, so with a secret path segment as <c>REDACTED</c>. Null when nobody listens.
     /// </summary>
     public static Activity? StartAttempt(HttpRequestMessage request, Uri visibleUri, string? urlTemplate)
     {

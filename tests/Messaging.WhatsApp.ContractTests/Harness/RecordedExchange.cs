@@ -14,6 +14,7 @@ public sealed class RecordedExchange
         Name = name;
         Source = (string?)root["source"] ?? string.Empty;
         Summary = (string?)root["summary"] ?? string.Empty;
+        Outcome = (string?)root["outcome"] ?? string.Empty;
         RequestViolatesSpec = (bool?)root["requestViolatesSpec"] ?? false;
 
         var request = Required<JObject>(root, "request");
@@ -43,6 +44,13 @@ public sealed class RecordedExchange
 
     /// <summary>The case and what it shows.</summary>
     public string Summary { get; }
+
+    /// <summary>
+    /// What the facade makes of the exchange: <c>success</c>, or the kind of typed error, named as the
+    /// <c>whatsapp.outcome</c> telemetry tag names it (<c>authentication</c>, <c>outcome_unknown</c>, …).
+    /// The facade tests replay every recording and check it.
+    /// </summary>
+    public string Outcome { get; }
 
     /// <summary>True for a request the provider refused and the spec rightly forbids.</summary>
     public bool RequestViolatesSpec { get; }

@@ -12,12 +12,12 @@ public sealed class GreenApiContract : ProviderContract
 {
     public override string Name => "green-api";
 
-    public override Type ExceptionType => typeof(GreenApiApiException);
+    public override Type ExceptionType => typeof(GreenApiException);
 
     public override async Task<object> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
     {
         var client = new GreenApiClient(http);
-        var body = exchange.RequestBody.ToObject<SendMessageRequest>()!;
+        var body = exchange.RequestBody.ToObject<GreenApiSendMessageRequest>()!;
         return await client.SendMessageAsync(
             PathParameter<long>(exchange, "idInstance"),
             PathParameter<string>(exchange, "apiTokenInstance"),

@@ -12,12 +12,12 @@ public sealed class MaytapiContract : ProviderContract
 {
     public override string Name => "maytapi";
 
-    public override Type ExceptionType => typeof(MaytapiApiException);
+    public override Type ExceptionType => typeof(MaytapiException);
 
     public override async Task<object> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
     {
         var client = new MaytapiClient(http);
-        var body = exchange.RequestBody.ToObject<SendMessageRequest>()!;
+        var body = exchange.RequestBody.ToObject<MaytapiMessage>()!;
         return await client.SendMessageAsync(PathParameter<string>(exchange, "phoneId"), body, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -88,11 +88,12 @@ public sealed class TestServices : IDisposable
     public static TestServices With(Action<IServiceCollection> register) => new(register);
 
     /// <summary>
-    /// A sender of <paramref name="provider"/> whose API root is <paramref name="root"/> (WireMock when null),
-    /// registered after <paramref name="host"/> ran (host-wide set-up such as ConfigureHttpClientDefaults).
+    /// A sender of <paramref name="provider"/> (a <see cref="TestProvider"/> name) whose API root is
+    /// <paramref name="root"/> (WireMock when null), registered after <paramref name="host"/> ran (host-wide
+    /// set-up such as ConfigureHttpClientDefaults).
     /// </summary>
     public static TestServices For(
-        WhatsAppProvider provider,
+        string provider,
         Uri? root = null,
         TimeSpan? timeout = null,
         bool retries = true,
@@ -102,60 +103,17 @@ public sealed class TestServices : IDisposable
         new(services =>
         {
             host?.Invoke(services);
-            IHttpClientBuilder builder = provider == WhatsAppProvider.GreenApi
-                ? services.AddGreenApi(o =>
-                {
-                    ConfigureGreenApi(o);
-                    o.ApiUrl = root ?? o.ApiUrl;
-                    o.Timeout = timeout ?? o.Timeout;
-                    o.Retry.Enabled = retries;
-                    retry?.Invoke(o.Retry);
-                })
-                : services.AddMaytapi(o =>
-                {
-                    ConfigureMaytapi(o);
-                    o.ApiUrl = root is null ? o.ApiUrl : new Uri(root, "api/");
-                    o.Timeout = timeout ?? o.Timeout;
-                    o.Retry.Enabled = retries;
-                    retry?.Invoke(o.Retry);
-                });
+            var builder = TestProvider.Named(provider).Register(services, root, o =>
+            {
+                o.Timeout = timeout ?? o.Timeout;
+                o.Retry.Enabled = retries;
+                retry?.Invoke(o.Retry);
+            });
             http?.Invoke(builder);
         });
 
-    public static string PathFor(WhatsAppProvider provider) =>
-        provider == WhatsAppProvider.GreenApi ? GreenPath : MaytapiPath;
-
-    /// <summary>A body each provider answers a successful send with, carrying <paramref name="id"/>.</summary>
-    public static string SuccessBody(WhatsAppProvider provider, string id = "BAE5F4886F6F2D05") =>
-        provider == WhatsAppProvider.GreenApi
-            ? $$"""{"idMessage":"{{id}}"}"""
-            : $$$"""{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"{{{id}}}"}}""";
-
-    /// <summary>The credential of <paramref name="provider"/> the test senders use.</summary>
-    public static string SecretOf(WhatsAppProvider provider) =>
-        provider == WhatsAppProvider.GreenApi ? GreenToken : MaytapiKey;
-
-    /// <summary>Resets WireMock and answers every request on <paramref name="path"/> with the given response.</summary>
-    public static void Answer(string path, IResponseBuilder response)
-    {
-        Server.Reset();
-        Server.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(response);
-    }
-
-    public static IResponseBuilder Json(int status, string body) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
-
-    public static IResponseBuilder Text(int status, string contentType, string body) =>
-        Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body);
-
-    public static int RequestsReceived => Server.LogEntries.Count;
-
-    /// <summary>The requests received once <paramref name="settle"/> has passed, for answers WireMock delays.</summary>
-    public static async System.Threading.Tasks.Task<int> RequestsReceivedAfter(TimeSpan settle)
-    {
-        await System.Threading.Tasks.Task.Delay(settle).ConfigureAwait(false);
-        return RequestsReceived;
-    }
+    /// <summary>Answers every request on <paramref name="provider"/>'s send path with <paramref name="response"/>.</summary>
+    public static void Answer(TestProvider provider, IResponseBuilder response) => Answer(provider.Path, response);
 
     public void Dispose() => Provider.Dispose();
 }

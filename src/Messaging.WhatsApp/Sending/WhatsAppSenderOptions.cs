@@ -1,0 +1,39 @@
+using System;
+
+namespace Messaging.WhatsApp;
+
+/// <summary>
+/// What every sender's options have: where the gateway is, how long an attempt may take, the rate limit and
+/// the retries. Each provider's options add its credentials and identifiers; all of it is checked at startup.
+/// </summary>
+public abstract class WhatsAppSenderOptions
+{
+    /// <summary>Sets the provider's defaults.</summary>
+    /// <param name="defaultApiUrl">The gateway's API root.</param>
+    /// <param name="defaultMaxSendsPerSecond">The provider's documented rate limit, or 0 for none.</param>
+    protected WhatsAppSenderOptions(Uri defaultApiUrl, int defaultMaxSendsPerSecond)
+    {
+        ApiUrl = defaultApiUrl;
+        MaxSendsPerSecond = defaultMaxSendsPerSecond;
+    }
+
+    /// <summary>The gateway's API root (the provider's options name the default).</summary>
+    public Uri ApiUrl { get; set; }
+
+    /// <summary>
+    /// How long one attempt may take, request and answer (its body included). Default 30 s; at most 24 days.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Sends a second this sender allows itself, so that a burst waits instead of being refused; 0 turns the
+    /// limiter off. The provider's options name the default.
+    /// </summary>
+    public int MaxSendsPerSecond { get; set; }
+
+    /// <summary>Sends that may wait for the rate limiter before a send fails fast. Default 10,000.</summary>
+    public int RateLimitQueueLimit { get; set; } = 10_000;
+
+    /// <summary>Automatic retries, of failures where the provider certainly did not act.</summary>
+    public RetryOptions Retry { get; set; } = new();
+}
