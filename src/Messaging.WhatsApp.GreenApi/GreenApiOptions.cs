@@ -28,12 +28,28 @@ public sealed class GreenApiOptions : WhatsAppSenderOptions
     /// <summary>The gateway: <c>green-api</c>, displayed as <c>GREEN-API</c>.</summary>
     public static WhatsAppProvider Provider { get; } = new("green-api", "GREEN-API");
 
+    /// <summary>The provider as the shared sender machinery needs it, beyond what the options' own members say.</summary>
+    internal static SenderDefinition<GreenApiOptions, GreenApiClient> Definition { get; } =
+        new(Provider, DefaultSectionName, "https://7105.api.greenapi.com", http => new GreenApiClient(http));
+
     /// <summary>The instance number (<c>idInstance</c>), about 10 digits. Required.</summary>
     public long IdInstance { get; set; }
 
     /// <summary>The instance token (<c>apiTokenInstance</c>). Required. It travels in the URL path, added only
     /// on the wire, and is removed from every log line, exception and ToString().</summary>
     public string ApiTokenInstance { get; set; } = string.Empty;
+
+    /// <summary>The instance's host with a trailing '/'.</summary>
+    internal override Uri BaseAddress() => Guard.WithTrailingSlash(ApiUrl);
+
+    /// <summary>The token is a path segment: the client writes the placeholder, the last handler the token.</summary>
+    internal override RequestSecret Secret() => RequestSecret.PathSegment(ApiTokenInstance);
+
+    internal override void Validate(OptionsChecks check)
+    {
+        check.Require(IdInstance > 0, "IdInstance is required: the instance number from the GREEN-API console.");
+        check.Credential(nameof(ApiTokenInstance), ApiTokenInstance, "the instance token from the GREEN-API console");
+    }
 
     /// <summary>Names the instance without its token.</summary>
     /// <returns>E.g. <c>GREEN-API instance 1101000001 at https://api.green-api.com/</c>.</returns>

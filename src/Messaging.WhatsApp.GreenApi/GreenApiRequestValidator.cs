@@ -47,6 +47,14 @@ internal static class GreenApiRequestValidator
         }
     }
 
+    /// <summary>The rules of a text send: the chat, the text and the quoted message, named as the caller knows them.</summary>
+    public static void ValidateText(ChatAddress chat, string text, string? replyTo)
+    {
+        ValidateChat(chat);
+        ValidateMessage(text, nameof(text));
+        ValidateQuotedMessageId(replyTo, nameof(replyTo));
+    }
+
     public static void ValidateMessage(string? message, string field = "message")
     {
         if (message is null || message.Length == 0)

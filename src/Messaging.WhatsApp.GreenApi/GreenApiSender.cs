@@ -11,20 +11,8 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : IGreenApiSender, IDisposable
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender
 {
-    /// <summary>GREEN-API as the shared sender machinery needs it.</summary>
-    internal static readonly SenderDefinition<GreenApiOptions, GreenApiClient> Definition = new(
-        GreenApiOptions.Provider,
-        "Messaging.WhatsApp.GreenApi",
-        new GreenApiOptionsValidator(),
-        o => Guard.WithTrailingSlash(o.ApiUrl),
-        // The token is a path segment: the client writes the placeholder, the last handler the token.
-        o => RequestSecret.PathSegment(o.ApiTokenInstance),
-        http => new GreenApiClient(http));
-
-    private readonly SenderCore<GreenApiOptions, GreenApiClient> _core;
-
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
     /// <c>AddGreenApi</c>, which shares connections through IHttpClientFactory and adds redacted logging. Either
@@ -38,21 +26,16 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
     /// <param name="logger">Where retries are logged, or null.</param>
     /// <exception cref="ArgumentException">A setting breaks a rule; the message names it.</exception>
     public GreenApiSender(GreenApiOptions options, HttpMessageHandler? primaryHandler = null, ILogger<GreenApiSender>? logger = null)
-        : this(SenderCore<GreenApiOptions, GreenApiClient>.Standalone(Definition, options, primaryHandler, logger))
+        : base(SenderCore<GreenApiOptions, GreenApiClient>.Standalone(GreenApiOptions.Definition, options, primaryHandler, logger))
     {
     }
 
-    internal GreenApiSender(SenderCore<GreenApiOptions, GreenApiClient> core) => _core = core;
+    internal GreenApiSender(SenderCore<GreenApiOptions, GreenApiClient> core) : base(core) { }
 
     /// <inheritdoc />
-    public WhatsAppProvider Provider => GreenApiOptions.Provider;
-
-    /// <inheritdoc />
-    public Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
+    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
-        GreenApiRequestValidator.ValidateChat(chat);
-        GreenApiRequestValidator.ValidateMessage(text, nameof(text));
-        GreenApiRequestValidator.ValidateQuotedMessageId(replyTo, nameof(replyTo));
+        GreenApiRequestValidator.ValidateText(chat, text, replyTo);
         return Send(new GreenApiSendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
     }
 
@@ -63,30 +46,13 @@ public sealed class GreenApiSender : IGreenApiSender, IDisposable
         return Send(request, cancellationToken);
     }
 
-    /// <summary>Names the instance without its token.</summary>
-    /// <returns>E.g. <c>GreenApiSender(GREEN-API instance 1101000001 at https://api.green-api.com/)</c>.</returns>
-    public override string ToString() => _core.Describe(this);
-
-    /// <summary>Releases the rate limiter, and the HTTP client when the sender made it.</summary>
-    public void Dispose() => _core.Dispose();
-
     private Task<SendResult> Send(GreenApiSendMessageRequest request, CancellationToken cancellationToken) =>
-        _core.SendAsync((Core: _core, Request: request), static (client, s, ct) => SendOnceAsync(client, s.Core, s.Request, ct), cancellationToken);
-
-    private static async Task<SendResult> SendOnceAsync(GreenApiClient client, SenderCore<GreenApiOptions, GreenApiClient> core, GreenApiSendMessageRequest request, CancellationToken cancellationToken)
-    {
-        GreenApiSendMessageResponse response;
-        try
-        {
-            response = await client.SendMessageAsync(core.Options.IdInstance, RequestSecret.Placeholder, request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (GreenApiException e)
-        {
-            throw GreenApiErrorMap.Map(e, core.Redactor, core.Time);
-        }
-
-        return response.IdMessage is { Length: > 0 } idMessage
-            ? new SendResult(GreenApiOptions.Provider, idMessage, request.ChatId)
-            : throw GreenApiErrorMap.MapAnswerWithoutId(response, core.Redactor);
-    }
+        Core.SendAsync(
+            request,
+            static (client, r, core, ct) => client.SendMessageAsync(core.Options.IdInstance, RequestSecret.Placeholder, r, ct),
+            static (r, answer, core) => answer.IdMessage is { Length: > 0 } idMessage
+                ? new SendResult(GreenApiOptions.Provider, idMessage, r.ChatId)
+                : throw GreenApiErrorMap.MapAnswerWithoutId(answer, core.Redactor),
+            static (GreenApiException e, SenderCore<GreenApiOptions, GreenApiClient> core) => GreenApiErrorMap.Map(e, core.Redactor, core.Time),
+            cancellationToken);
 }

@@ -53,5 +53,5 @@ public static class GreenApiServiceCollectionExtensions
     }
 
     private static IHttpClientBuilder Add(IServiceCollection services, string name, Action<OptionsBuilder<GreenApiOptions>> configure) =>
-        SenderRegistration.Add<GreenApiOptions, GreenApiClient, IGreenApiSender>(services, name, configure, GreenApiSender.Definition, core => new GreenApiSender(core));
+        SenderRegistration.Add<GreenApiOptions, GreenApiClient, IGreenApiSender>(services, name, configure, GreenApiOptions.Definition, core => new GreenApiSender(core));
 }

@@ -24,6 +24,10 @@ public sealed class MaytapiOptions : WhatsAppSenderOptions
     /// <summary>The gateway: <c>maytapi</c>, displayed as <c>Maytapi</c>.</summary>
     public static WhatsAppProvider Provider { get; } = new("maytapi", "Maytapi");
 
+    /// <summary>The provider as the shared sender machinery needs it, beyond what the options' own members say.</summary>
+    internal static SenderDefinition<MaytapiOptions, MaytapiClient> Definition { get; } =
+        new(Provider, DefaultSectionName, "https://api.maytapi.com/api/", http => new MaytapiClient(http));
+
     /// <summary>The product id (a UUID) from the Maytapi console. Required.</summary>
     public string ProductId { get; set; } = string.Empty;
 
@@ -32,6 +36,19 @@ public sealed class MaytapiOptions : WhatsAppSenderOptions
 
     /// <summary>The API key, sent as the <c>x-maytapi-key</c> header, added only on the wire. Required; never logged.</summary>
     public string ApiKey { get; set; } = string.Empty;
+
+    /// <summary><c>{ApiUrl}{ProductId}/</c>.</summary>
+    internal override Uri BaseAddress() => MaytapiSender.BaseAddressFor(this);
+
+    /// <summary>The key is a header: the client leaves it out, the last handler adds it.</summary>
+    internal override RequestSecret Secret() => RequestSecret.Header(MaytapiClient.ApiKeyHeader, ApiKey);
+
+    internal override void Validate(OptionsChecks check)
+    {
+        check.Require(Guid.TryParse(ProductId, out _), "ProductId is required: the product id (a UUID) from the Maytapi console.");
+        check.Require(!string.IsNullOrEmpty(PhoneId) && Guard.IsAsciiDigits(PhoneId), "PhoneId is required: the phone id (digits) from the Maytapi console.");
+        check.Credential(nameof(ApiKey), ApiKey, "the API key from the Maytapi console");
+    }
 
     /// <summary>Names the phone without the key.</summary>
     /// <returns>E.g. <c>Maytapi phone 12 of product 1111…</c>.</returns>

@@ -91,6 +91,17 @@ internal static class MaytapiRequestValidator
     private static bool IsModel(Type type) =>
         type.IsClass && type != typeof(string) && type.Namespace == typeof(MaytapiMessage).Namespace;
 
+    /// <summary>The rules of a text send: the chat, the text and the quoted message, named as the caller knows them.</summary>
+    public static void ValidateText(ChatAddress chat, string text, string? replyTo)
+    {
+        ValidateChat(chat);
+        ValidateText(text, nameof(text));
+        if (replyTo is { Length: 0 })
+        {
+            throw new WhatsAppArgumentException(nameof(replyTo), "must be null or a message id, not empty");
+        }
+    }
+
     public static void ValidateText(string? text, string field = "message")
     {
         if (text is null || text.Length == 0)

@@ -53,5 +53,5 @@ public static class MaytapiServiceCollectionExtensions
     }
 
     private static IHttpClientBuilder Add(IServiceCollection services, string name, Action<OptionsBuilder<MaytapiOptions>> configure) =>
-        SenderRegistration.Add<MaytapiOptions, MaytapiClient, IMaytapiSender>(services, name, configure, MaytapiSender.Definition, core => new MaytapiSender(core));
+        SenderRegistration.Add<MaytapiOptions, MaytapiClient, IMaytapiSender>(services, name, configure, MaytapiOptions.Definition, core => new MaytapiSender(core));
 }

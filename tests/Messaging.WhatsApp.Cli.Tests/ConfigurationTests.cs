@@ -12,7 +12,7 @@ public sealed class ConfigurationTests
     private const string Key = "maytapi-key-that-must-not-leak";
 
     [Test]
-    public async Task Green_api_with_only_the_instance_fails_at_startup_naming_the_token_setting()
+    public async Task Run_GreenApiWithOnlyTheInstance_FailsAtStartupNamingTheTokenSetting()
     {
         var run = await CliRun.RunAsync(
             new Dictionary<string, string?> { ["GreenApi__IdInstance"] = "1101000001" },
@@ -28,7 +28,7 @@ public sealed class ConfigurationTests
     }
 
     [Test]
-    public async Task Green_api_with_only_the_token_fails_naming_the_instance_setting_without_the_token()
+    public async Task Run_GreenApiWithOnlyTheToken_FailsNamingTheInstanceSettingWithoutTheToken()
     {
         var run = await CliRun.RunAsync(
             new Dictionary<string, string?> { ["GreenApi__ApiTokenInstance"] = Token },
@@ -43,7 +43,7 @@ public sealed class ConfigurationTests
     }
 
     [Test]
-    public async Task Maytapi_with_only_the_key_fails_naming_product_and_phone_without_the_key()
+    public async Task Run_MaytapiWithOnlyTheKey_FailsNamingProductAndPhoneWithoutTheKey()
     {
         var run = await CliRun.RunAsync(
             new Dictionary<string, string?> { ["Maytapi__ApiKey"] = Key },
@@ -59,7 +59,7 @@ public sealed class ConfigurationTests
     }
 
     [Test]
-    public async Task A_value_that_does_not_bind_exits_2_as_a_configuration_error()
+    public async Task Run_ValueThatDoesNotBind_Exits2AsAConfigurationError()
     {
         var run = await CliRun.RunAsync(
             new Dictionary<string, string?> { ["GreenApi__IdInstance"] = "not-a-number", ["GreenApi__ApiTokenInstance"] = Token },
@@ -71,7 +71,7 @@ public sealed class ConfigurationTests
     }
 
     [Test]
-    public async Task Credentials_of_the_other_provider_do_not_stop_the_sandbox()
+    public async Task Run_OnlyTheOtherProvidersCredentials_StillSendsToTheSandbox()
     {
         var run = await CliRun.RunAsync(
             new Dictionary<string, string?> { ["GreenApi__IdInstance"] = "1101000001" },

@@ -23,6 +23,13 @@ public sealed class ProviderErrorTests
     private const string GreenApiPath = "/waInstance" + IdInstance + "/sendMessage/" + Token;
     private const string MaytapiPath = "/api/" + ProductId + "/" + PhoneId + "/sendMessage";
 
+    /// <summary>The send path of each provider's real configuration, by the provider's name on the command line.</summary>
+    private static readonly Dictionary<string, string> SendPaths = new()
+    {
+        ["green-api"] = GreenApiPath,
+        ["maytapi"] = MaytapiPath,
+    };
+
     private WireMockServer _server = null!;
 
     [SetUp]
@@ -39,9 +46,9 @@ public sealed class ProviderErrorTests
     [TestCase("green-api", 500, 6, "the message may have been sent")]
     [TestCase("maytapi", 500, 6, "the message may have been sent")]
     [TestCase("green-api", 418, 1, "GREEN-API did not accept the message")]
-    public async Task Provider_answer_becomes_exit_code_and_one_line_without_the_secret(string provider, int status, int exitCode, string expected)
+    public async Task Run_ProviderAnswer_BecomesExitCodeAndOneLineWithoutTheSecret(string provider, int status, int exitCode, string expected)
     {
-        var path = provider == "maytapi" ? MaytapiPath : GreenApiPath;
+        var path = SendPaths[provider];
         var body = status == 401 ? string.Empty : """{"success":false,"message":"no"}""";
         _server
             .Given(Request.Create().UsingPost().WithPath(path))
@@ -62,7 +69,7 @@ public sealed class ProviderErrorTests
     }
 
     [Test]
-    public async Task Real_send_succeeds_and_is_not_labelled_sandbox()
+    public async Task Run_RealSend_SucceedsAndIsNotLabelledSandbox()
     {
         _server
             .Given(Request.Create().UsingPost().WithPath(GreenApiPath))
@@ -75,7 +82,7 @@ public sealed class ProviderErrorTests
     }
 
     [Test]
-    public async Task Connection_refused_exits_5()
+    public async Task Run_ConnectionRefused_Exits5()
     {
         var environment = RealConfiguration();
         environment["GreenApi__ApiUrl"] = "http://127.0.0.1:9";

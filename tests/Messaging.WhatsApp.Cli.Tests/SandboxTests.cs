@@ -10,7 +10,7 @@ public sealed class SandboxTests
 {
     [TestCase("green-api", "GREEN-API", "message 3EB0C767D097B7C7C030")]
     [TestCase("maytapi", "Maytapi", "message 01010101-b1a2-11ee-8c2f-3b1c2d4e5f60")]
-    public async Task Send_without_credentials_goes_to_the_sandbox_and_prints_one_line(string provider, string name, string message)
+    public async Task Run_WithoutCredentials_SendsToTheSandboxAndPrintsOneLine(string provider, string name, string message)
     {
         var run = await CliRun.RunAsync("--provider", provider, "--to", "+90 530 111 11 11", "--text", "Hello");
 
@@ -24,7 +24,7 @@ public sealed class SandboxTests
     }
 
     [Test]
-    public async Task Maytapi_sandbox_answer_names_the_chat_that_was_sent_to()
+    public async Task Run_MaytapiSandboxToAGroup_AnswerNamesTheChatThatWasSentTo()
     {
         // Maytapi's answer carries data.chatId, and the CLI prints it: the sandbox must echo the request's chat.
         var run = await CliRun.RunAsync("--provider", "maytapi", "--to", "120363238104@g.us", "--text", "Hello group", "--reply-to", "false_1@c.us_ABC");
@@ -36,7 +36,7 @@ public sealed class SandboxTests
 
     [TestCase("green-api")]
     [TestCase("maytapi")]
-    public async Task Sandbox_flag_wins_over_configured_credentials(string provider)
+    public async Task Run_SandboxFlagWithConfiguredCredentials_SandboxWins(string provider)
     {
         // Real-looking credentials aimed at a port nobody listens on: only the sandbox can answer.
         var environment = new Dictionary<string, string?>
@@ -59,7 +59,7 @@ public sealed class SandboxTests
 
     [TestCase("green-api")]
     [TestCase("maytapi")]
-    public async Task Empty_text_is_an_invalid_argument_and_nothing_is_sent(string provider)
+    public async Task Run_EmptyText_IsAnInvalidArgumentAndNothingIsSent(string provider)
     {
         var run = await CliRun.RunAsync("--provider", provider, "--to", "905301111111", "--text", "");
 

@@ -8,7 +8,7 @@ namespace Messaging.WhatsApp.Cli.Tests;
 public sealed class UsageTests
 {
     [Test]
-    public async Task Bad_address_exits_2_naming_the_input()
+    public async Task Run_BadAddress_Exits2NamingTheInput()
     {
         var run = await CliRun.RunAsync("--provider", "green-api", "--to", "call-me-maybe", "--text", "Hello");
 
@@ -23,7 +23,7 @@ public sealed class UsageTests
     }
 
     [Test]
-    public async Task Missing_text_exits_2_with_usage()
+    public async Task Run_MissingText_Exits2WithUsage()
     {
         var run = await CliRun.RunAsync("--provider", "maytapi", "--to", "905301111111");
 
@@ -37,7 +37,7 @@ public sealed class UsageTests
     }
 
     [Test]
-    public async Task Unknown_provider_exits_2()
+    public async Task Run_UnknownProvider_Exits2()
     {
         var run = await CliRun.RunAsync("--provider", "twilio", "--to", "905301111111", "--text", "Hello");
 
@@ -48,7 +48,7 @@ public sealed class UsageTests
     [TestCase("--colour", "blue")]
     [TestCase("stray")]
     [TestCase("--text")]
-    public async Task Unknown_option_stray_argument_or_missing_value_exits_2(params string[] extra)
+    public async Task Run_UnknownOptionStrayArgumentOrMissingValue_Exits2(params string[] extra)
     {
         string[] args = ["--provider", "maytapi", "--to", "905301111111", .. extra];
         var run = await CliRun.RunAsync(args);
@@ -58,7 +58,7 @@ public sealed class UsageTests
     }
 
     [Test]
-    public async Task Help_prints_usage_and_exits_0()
+    public async Task Run_Help_PrintsUsageAndExits0()
     {
         var run = await CliRun.RunAsync("--help");
 

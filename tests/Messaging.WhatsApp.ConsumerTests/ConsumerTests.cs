@@ -37,7 +37,7 @@ public sealed class ConsumerTests
     [TestCase("Messaging.WhatsApp")]
     [TestCase("Messaging.WhatsApp.Maytapi")]
     [TestCase("Messaging.WhatsApp.GreenApi")]
-    public void Package_IsInstalledFromTheFeed_NotFromAProject(string id)
+    public void Package_Restored_ComesFromTheFeedNotFromAProject(string id)
     {
         // The deps file records how each library was resolved: "package" or "project".
         var deps = Path.Combine(AppContext.BaseDirectory, "Messaging.WhatsApp.ConsumerTests.deps.json");
@@ -79,7 +79,7 @@ public sealed class ConsumerTests
     }
 
     [Test]
-    public async Task Maytapi_Registered_SendsAMediaMessage_WithTheKeyHeader()
+    public async Task Maytapi_Registered_SendsAMediaMessageWithTheKeyHeader()
     {
         _server.Given(Request.Create().WithPath($"/api/{ProductId}/12/sendMessage").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")

@@ -31,7 +31,7 @@ public abstract class ContractTests<TContract>
     public async Task LoadSpec() => Spec = await ContractSpec.LoadAsync(Contract.SpecFile);
 
     [TestCaseSource(nameof(Recordings))]
-    public void Recording_StatesSourceSummaryAndOutcome(string recording)
+    public void Recording_AnyExchange_StatesSourceSummaryAndOutcome(string recording)
     {
         var exchange = Contract.Load(recording);
 
@@ -45,7 +45,7 @@ public abstract class ContractTests<TContract>
     }
 
     [TestCaseSource(nameof(Recordings))]
-    public void RequestBody_IsDescribedBySpec_UnlessRecordedAsRefused(string recording)
+    public void RequestBody_RecordedExchange_IsDescribedBySpecUnlessRecordedAsRefused(string recording)
     {
         var exchange = Contract.Load(recording);
 
@@ -66,7 +66,7 @@ public abstract class ContractTests<TContract>
     }
 
     [TestCaseSource(nameof(Recordings))]
-    public void ResponseBody_IsDescribedBySpec(string recording)
+    public void ResponseBody_RecordedExchange_IsDescribedBySpec(string recording)
     {
         var exchange = Contract.Load(recording);
 
@@ -74,7 +74,7 @@ public abstract class ContractTests<TContract>
     }
 
     [TestCaseSource(nameof(Recordings))]
-    public async Task Client_SendsRecordedRequest_AndSurfacesRecordedResponse(string recording)
+    public async Task Client_RecordedExchange_SendsTheRequestAndSurfacesTheResponse(string recording)
     {
         var exchange = Contract.Load(recording);
         var server = WireMockFixture.Server;
@@ -155,7 +155,7 @@ public abstract class ContractTests<TContract>
     }
 
     [Test]
-    public void EveryDeclaredStatus_HasARecording()
+    public void Spec_EveryDeclaredStatus_HasARecording()
     {
         var recorded = Recordings().Select(Contract.Load)
             .Select(e => e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -202,7 +202,7 @@ public abstract class ContractTests<TContract>
 public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContract>
 {
     [Test]
-    public void EveryMessageType_HasASuccessRecording()
+    public void Spec_EveryMessageType_HasASuccessRecording()
     {
         var successTypes = Recordings().Select(Contract.Load)
             .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == true)
@@ -214,7 +214,7 @@ public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContra
     }
 
     [Test]
-    public void SuccessFalseWithHttp200_IsRecordedForW05AndAnotherCause()
+    public void Recordings_SuccessFalseWithHttp200_CoverW05AndAnotherCause()
     {
         var failuresWith200 = Recordings().Select(Contract.Load)
             .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
@@ -233,7 +233,7 @@ public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContra
 public sealed class GreenApiContractTests : ContractTests<Providers.GreenApiContract>
 {
     [Test]
-    public void ValidationRefusals_EchoTheTokenInPath_AsTheRealServerDoes()
+    public void Recordings_ValidationRefusals_EchoTheTokenInPathAsTheRealServerDoes()
     {
         var refusals = Recordings().Select(Contract.Load).Where(e => e.RequestViolatesSpec).ToList();
 

@@ -17,7 +17,7 @@ public sealed class BuildScriptTests
         Parser.ParseFile(ScriptPath, out _, out errors);
 
     [Test]
-    public void BuildScript_Parses_WithoutErrors()
+    public void BuildScript_ParsedByPowerShell_HasNoErrors()
     {
         var ast = Parse(out var errors);
 
@@ -29,7 +29,7 @@ public sealed class BuildScriptTests
     }
 
     [Test]
-    public void BuildScript_StopsAtFirstFailure()
+    public void BuildScript_AStepFails_StopsAtTheFirstFailure()
     {
         var ast = Parse(out _);
         var text = ast.Extent.Text;
@@ -45,7 +45,7 @@ public sealed class BuildScriptTests
     }
 
     [Test]
-    public void BuildScript_RunsOnlyDotnet_WithTheReadmeTestCommand()
+    public void BuildScript_ExternalPrograms_OnlyDotnetWithTheReadmeTestCommand()
     {
         var ast = Parse(out _);
 

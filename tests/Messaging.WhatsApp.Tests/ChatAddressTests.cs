@@ -55,7 +55,7 @@ public sealed class ChatAddressTests
     }
 
     [Test]
-    public void Default_HasNoKindAndEmptyId()
+    public void Properties_DefaultAddress_HaveNoKindAndAnEmptyId()
     {
         var address = default(ChatAddress);
 
@@ -68,7 +68,7 @@ public sealed class ChatAddressTests
     }
 
     [Test]
-    public void Equality_IsByCanonicalId()
+    public void Equals_TwoFormsOfOneChat_IsByCanonicalId()
     {
         Assert.That(ChatAddress.Parse("+90 530 111 11 11"), Is.EqualTo(ChatAddress.Parse("905301111111@c.us")));
     }
@@ -77,7 +77,7 @@ public sealed class ChatAddressTests
     [TestCase("120363238104@g.us", "120363238104@g.us")]
     [TestCase("905301234567-1574073754@g.us", "905301234567-1574073754@g.us")]
     [TestCase("123456789012345@lid", "123456789012345@lid")]
-    public void MaytapiToNumber_IsDigitsForAPersonAndTheIdOtherwise(string input, string expected)
+    public void MaytapiToNumber_AnyChat_IsDigitsForAPersonAndTheIdOtherwise(string input, string expected)
     {
         Assert.That(Maytapi.MaytapiRequestValidator.ToNumber(ChatAddress.Parse(input)), Is.EqualTo(expected));
     }

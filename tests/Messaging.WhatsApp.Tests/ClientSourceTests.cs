@@ -8,7 +8,7 @@ namespace Messaging.WhatsApp.Tests;
 public sealed class ClientSourceTests
 {
     [Test]
-    public void Get_ReusesTheClientForAMinute_ThenMakesANewOne()
+    public void Get_WithinAndAfterAMinute_ReusesTheClientThenMakesANewOne()
     {
         var time = new ManualTime();
         var created = 0;

@@ -23,9 +23,8 @@ public sealed class EdgeCaseTests
 {
     private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task BodyStallsAfterHeaders_TimesOut_AsOutcomeUnknown(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_BodyStallsAfterHeaders_TimesOutAsOutcomeUnknown(string provider)
     {
         // Headers and part of the body arrive, then nothing: the timeout must cover the body too.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -39,9 +38,7 @@ public sealed class EdgeCaseTests
             await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"idMe"), SocketFlags.None, stop.Token);
             await Task.Delay(Timeout.Infinite, stop.Token);
         });
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => { o.ApiUrl = url; o.Timeout = TimeSpan.FromMilliseconds(500); })
-            : TestServices.Maytapi(o => { o.ApiUrl = new Uri(url, "api/"); o.Timeout = TimeSpan.FromMilliseconds(500); });
+        using var services = TestServices.For(provider, url, timeout: TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
 
         var send = services.Sender.SendTextAsync(Person, "hi");
@@ -58,23 +55,21 @@ public sealed class EdgeCaseTests
         await Task.WhenAny(server);
     }
 
-    [TestCase(WhatsAppProvider.GreenApi, 400, """{"message":["x","y"]}""", typeof(WhatsAppRequestRejectedException))]
-    [TestCase(WhatsAppProvider.GreenApi, 400, """{"message":{"a":1},"description":[]}""", typeof(WhatsAppRequestRejectedException))]
-    [TestCase(WhatsAppProvider.GreenApi, 400, "[1,2,3]", typeof(WhatsAppRequestRejectedException))]
-    [TestCase(WhatsAppProvider.GreenApi, 200, """{"code":"oops"}""", typeof(WhatsAppOutcomeUnknownException))]
-    [TestCase(WhatsAppProvider.GreenApi, 200, """{"code":{"nested":401}}""", typeof(WhatsAppOutcomeUnknownException))]
-    [TestCase(WhatsAppProvider.GreenApi, 200, """{"code":"401","description":"Unauthorized"}""", typeof(WhatsAppOutcomeUnknownException))] // code is an integer in the spec
-    [TestCase(WhatsAppProvider.GreenApi, 466, """{"invokeStatus":"exceeded"}""", typeof(WhatsAppQuotaExceededException))]
-    [TestCase(WhatsAppProvider.Maytapi, 400, """{"success":false,"message":["x"]}""", typeof(WhatsAppRequestRejectedException))]
-    [TestCase(WhatsAppProvider.Maytapi, 200, """{"success":"maybe"}""", typeof(WhatsAppOutcomeUnknownException))]
-    [TestCase(WhatsAppProvider.Maytapi, 200, """{"code":{"x":1}}""", typeof(WhatsAppOutcomeUnknownException))]
-    [TestCase(WhatsAppProvider.Maytapi, 500, """{"success":false,"code":[1]}""", typeof(WhatsAppOutcomeUnknownException))]
-    public void OddErrorBody_StillBecomesATypedError(WhatsAppProvider provider, int status, string body, Type expected)
+    [TestCase("green-api", 400, """{"message":["x","y"]}""", typeof(WhatsAppRequestRejectedException))]
+    [TestCase("green-api", 400, """{"message":{"a":1},"description":[]}""", typeof(WhatsAppRequestRejectedException))]
+    [TestCase("green-api", 400, "[1,2,3]", typeof(WhatsAppRequestRejectedException))]
+    [TestCase("green-api", 200, """{"code":"oops"}""", typeof(WhatsAppOutcomeUnknownException))]
+    [TestCase("green-api", 200, """{"code":{"nested":401}}""", typeof(WhatsAppOutcomeUnknownException))]
+    [TestCase("green-api", 200, """{"code":"401","description":"Unauthorized"}""", typeof(WhatsAppOutcomeUnknownException))] // code is an integer in the spec
+    [TestCase("green-api", 466, """{"invokeStatus":"exceeded"}""", typeof(WhatsAppQuotaExceededException))]
+    [TestCase("maytapi", 400, """{"success":false,"message":["x"]}""", typeof(WhatsAppRequestRejectedException))]
+    [TestCase("maytapi", 200, """{"success":"maybe"}""", typeof(WhatsAppOutcomeUnknownException))]
+    [TestCase("maytapi", 200, """{"code":{"x":1}}""", typeof(WhatsAppOutcomeUnknownException))]
+    [TestCase("maytapi", 500, """{"success":false,"code":[1]}""", typeof(WhatsAppOutcomeUnknownException))]
+    public void Send_OddErrorBody_StillBecomesATypedError(string provider, int status, string body, Type expected)
     {
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => o.Retry.Enabled = false)
-            : TestServices.Maytapi(o => o.Retry.Enabled = false);
-        TestServices.Answer(provider == WhatsAppProvider.GreenApi ? TestServices.GreenPath : TestServices.MaytapiPath, TestServices.Json(status, body));
+        using var services = TestServices.For(provider, retries: false);
+        TestServices.Answer(TestProvider.Named(provider), TestServices.Json(status, body));
 
         var error = Assert.CatchAsync(() => services.Sender.SendTextAsync(Person, "hi"));
 
@@ -83,7 +78,7 @@ public sealed class EdgeCaseTests
 
     [TestCase("Instance account is expired")]
     [TestCase("Instance is deleted")]
-    public void GreenApiInstanceUnusable_IsAuthentication(string text)
+    public void Send_GreenApiInstanceUnusable_IsAuthentication(string text)
     {
         using var services = TestServices.GreenApi();
         TestServices.Answer(TestServices.GreenPath, TestServices.Text(400, "text/plain", text));
@@ -92,7 +87,7 @@ public sealed class EdgeCaseTests
     }
 
     [Test]
-    public void Maytapi429_IsNotRetried_EvenWithRetriesOn()
+    public void Send_Maytapi429WithRetriesOn_IsNotRetried()
     {
         using var services = TestServices.Maytapi();
         TestServices.Answer(TestServices.MaytapiPath, TestServices.Json(429, """{"success":false,"message":"Too many requests"}"""));
@@ -107,7 +102,7 @@ public sealed class EdgeCaseTests
     }
 
     [Test]
-    public async Task RateLimiter_NeverStartsMoreThanTheLimitWithinAnySecond()
+    public async Task AcquireAsync_BurstOf35At10ASecond_NeverGrantsMoreThanTheLimitWithinAnySecond()
     {
         using var limiter = RateLimits.PerSecond(10, 1000)!;
         var clock = Stopwatch.StartNew();
@@ -142,7 +137,7 @@ public sealed class EdgeCaseTests
     }
 
     [Test]
-    public void PublicConstructor_SendsToTheConfiguredInstance()
+    public void PublicConstructor_ValidOptions_SendsToTheConfiguredInstance()
     {
         var options = new GreenApiOptions { ApiUrl = new Uri(TestServices.Server.Url!), IdInstance = TestServices.GreenInstance, ApiTokenInstance = TestServices.GreenToken };
         using var sender = new GreenApiSender(options);
@@ -154,7 +149,7 @@ public sealed class EdgeCaseTests
     }
 
     [Test]
-    public void DisposedSender_RefusesToSend_WithoutSending()
+    public void SendTextAsync_DisposedSender_ThrowsObjectDisposedWithoutSending()
     {
         var sender = new GreenApiSender(new GreenApiOptions { ApiUrl = new Uri(TestServices.Server.Url!), IdInstance = TestServices.GreenInstance, ApiTokenInstance = TestServices.GreenToken });
         TestServices.Answer(TestServices.GreenPath, TestServices.Json(200, """{"idMessage":"BAE5F4886F6F2D05"}"""));
@@ -165,7 +160,7 @@ public sealed class EdgeCaseTests
     }
 
     [Test]
-    public void ApiUrlWithCredentials_FailsAtStartup()
+    public void AddGreenApi_ApiUrlWithCredentials_FailsAtStartup()
     {
         using var services = TestServices.With(s => s.AddGreenApi(o =>
         {

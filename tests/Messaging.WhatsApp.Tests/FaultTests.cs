@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -17,20 +19,14 @@ public sealed class FaultTests
 {
     private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
 
-    private static TestServices Services(WhatsAppProvider provider) =>
-        provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
+    public static IEnumerable<TestCaseData> Faults() =>
+        TestProvider.Names.SelectMany(provider => new[] { FaultType.EMPTY_RESPONSE, FaultType.MALFORMED_RESPONSE_CHUNK }.Select(fault => new TestCaseData(provider, fault)));
 
-    private static string PathFor(WhatsAppProvider provider) =>
-        provider == WhatsAppProvider.GreenApi ? TestServices.GreenPath : TestServices.MaytapiPath;
-
-    [TestCase(WhatsAppProvider.GreenApi, FaultType.EMPTY_RESPONSE)]
-    [TestCase(WhatsAppProvider.GreenApi, FaultType.MALFORMED_RESPONSE_CHUNK)]
-    [TestCase(WhatsAppProvider.Maytapi, FaultType.EMPTY_RESPONSE)]
-    [TestCase(WhatsAppProvider.Maytapi, FaultType.MALFORMED_RESPONSE_CHUNK)]
-    public void WireMockFault_IsOutcomeUnknown_SentOnce(WhatsAppProvider provider, FaultType fault)
+    [TestCaseSource(nameof(Faults))]
+    public void Send_WireMockFault_IsOutcomeUnknownSentOnce(string provider, FaultType fault)
     {
-        using var services = Services(provider);
-        TestServices.Answer(PathFor(provider), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"idMessage\":\"x\"}").WithFault(fault));
+        using var services = TestServices.For(provider);
+        TestServices.Answer(TestProvider.Named(provider), Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("{\"idMessage\":\"x\"}").WithFault(fault));
 
         var error = Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
 
@@ -41,9 +37,8 @@ public sealed class FaultTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task ConnectionResetAfterRequest_IsOutcomeUnknown_SentOnce(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_ConnectionResetAfterRequest_IsOutcomeUnknownSentOnce(string provider)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -61,9 +56,7 @@ public sealed class FaultTests
                 socket.Close();
             }
         });
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => o.ApiUrl = url)
-            : TestServices.Maytapi(o => o.ApiUrl = new Uri(url, "api/"));
+        using var services = TestServices.For(provider, url);
 
         var error = Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
         await Task.Delay(200);
@@ -77,12 +70,11 @@ public sealed class FaultTests
         listener.Stop();
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task CallerCancelsWhileWaiting_ThrowsOperationCanceled_SentOnce(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_CallerCancelsWhileWaiting_ThrowsOperationCanceledSentOnce(string provider)
     {
-        using var services = Services(provider);
-        TestServices.Answer(PathFor(provider), TestServices.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(1)));
+        using var services = TestServices.For(provider);
+        TestServices.Answer(TestProvider.Named(provider), TestServices.Json(200, "{}").WithDelay(TimeSpan.FromSeconds(1)));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         Assert.CatchAsync<OperationCanceledException>(() => services.Sender.SendTextAsync(Person, "hi", cancellationToken: cancel.Token));
@@ -90,12 +82,11 @@ public sealed class FaultTests
         Assert.That(await TestServices.RequestsReceivedAfter(TimeSpan.FromSeconds(1.5)), Is.EqualTo(1));
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public void AlreadyCancelled_SendsNothing(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public void Send_AlreadyCancelled_SendsNothing(string provider)
     {
-        using var services = Services(provider);
-        TestServices.Answer(PathFor(provider), TestServices.Json(200, "{}"));
+        using var services = TestServices.For(provider);
+        TestServices.Answer(TestProvider.Named(provider), TestServices.Json(200, "{}"));
 
         Assert.CatchAsync<OperationCanceledException>(() => services.Sender.SendTextAsync(Person, "hi", cancellationToken: new CancellationToken(canceled: true)));
 

@@ -15,13 +15,13 @@ public sealed class LoadAndRateLimitTests
     private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
 
     [Test]
-    public void GreenApiDefault_IsTheProvidersLimit()
+    public void MaxSendsPerSecond_GreenApiDefault_IsTheProvidersLimit()
     {
         Assert.That(new GreenApiOptions().MaxSendsPerSecond, Is.EqualTo(50));
     }
 
     [Test]
-    public async Task GreenApiBurst_IsPacedByTheLimiter()
+    public async Task Send_GreenApiBurst_IsPacedByTheLimiter()
     {
         // Start times are taken where the request leaves the sender: WireMock's arrival times also carry
         // connection set-up, which the limiter does not control. Between the permit and the stamp there is
@@ -57,7 +57,7 @@ public sealed class LoadAndRateLimitTests
     }
 
     [Test]
-    public void GreenApiLimiterQueueFull_FailsFast_WithoutSending()
+    public void Send_GreenApiLimiterQueueFull_FailsFastWithoutSending()
     {
         using var services = TestServices.GreenApi(o =>
         {
@@ -78,19 +78,13 @@ public sealed class LoadAndRateLimitTests
         });
     }
 
-    [TestCase(WhatsAppProvider.Maytapi)]
-    [TestCase(WhatsAppProvider.GreenApi)]
-    public async Task ThousandConcurrentSends_ThroughOneContainer_AllAccountedFor(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task Send_ThousandConcurrentThroughOneContainer_AllAccountedFor(TestProvider provider)
     {
-        // The GREEN-API limiter is switched off here: at 50 a second this would take 20 seconds.
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => o.MaxSendsPerSecond = 0)
-            : TestServices.Maytapi();
-        TestServices.Answer(
-            provider == WhatsAppProvider.GreenApi ? TestServices.GreenPath : TestServices.MaytapiPath,
-            TestServices.Json(200, provider == WhatsAppProvider.GreenApi
-                ? """{"idMessage":"BAE5F4886F6F2D05"}"""
-                : """{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"a6f1e2d0"}}"""));
+        // Any rate limiter is switched off here (Maytapi has none by default): at GREEN-API's 50 a second
+        // this would take 20 seconds.
+        using var services = TestServices.With(s => provider.Register(s, configure: o => o.MaxSendsPerSecond = 0));
+        TestServices.Answer(provider, TestServices.Json(200, provider.SuccessBody()));
         var sender = services.Provider.GetRequiredService<IWhatsAppSender>();
         var texts = new ConcurrentBag<string>();
 

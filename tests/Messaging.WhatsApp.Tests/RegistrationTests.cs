@@ -37,7 +37,7 @@ public sealed class RegistrationTests
     };
 
     [Test]
-    public async Task AddGreenApi_FromConfiguration_BindsEverySetting_AndSends()
+    public async Task AddGreenApi_FromConfiguration_BindsEverySettingAndSends()
     {
         var values = GreenSection("GreenApi", TestServices.GreenInstance, TestServices.GreenToken);
         values["GreenApi:Timeout"] = "00:00:07";
@@ -64,7 +64,7 @@ public sealed class RegistrationTests
     }
 
     [Test]
-    public void AddGreenApi_MissingToken_FailsAtStartup_NamingTheSetting()
+    public void AddGreenApi_MissingToken_FailsAtStartupNamingTheSetting()
     {
         var config = Config(new Dictionary<string, string?> { ["GreenApi:IdInstance"] = "1101000001" });
         using var services = TestServices.With(s => s.AddGreenApi(config.GetSection("GreenApi")));
@@ -75,7 +75,7 @@ public sealed class RegistrationTests
     }
 
     [Test]
-    public void AddMaytapi_MissingProduct_FailsAtStartup_WithoutRevealingTheKey()
+    public void AddMaytapi_MissingProduct_FailsAtStartupWithoutRevealingTheKey()
     {
         var config = Config(new Dictionary<string, string?> { ["Maytapi:PhoneId"] = "12", ["Maytapi:ApiKey"] = TestServices.MaytapiKey });
         using var services = TestServices.With(s => s.AddMaytapi(config.GetSection("Maytapi")));
@@ -105,7 +105,7 @@ public sealed class RegistrationTests
     }
 
     [Test]
-    public async Task TwoGreenApiInstances_SideBySide_AsKeyedServices()
+    public async Task AddGreenApi_TwoNamedInstances_SendSideBySideAsKeyedServices()
     {
         const string salesToken = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1";
         const string supportToken = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2";
@@ -142,7 +142,7 @@ public sealed class RegistrationTests
     }
 
     [Test]
-    public async Task MaytapiAndGreenApi_SideBySide_Named()
+    public async Task AddMaytapiAndAddGreenApi_NamedSideBySide_EachSendsThroughItsProvider()
     {
         using var services = TestServices.With(s =>
         {
@@ -161,8 +161,8 @@ public sealed class RegistrationTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(primary.Provider, Is.EqualTo(WhatsAppProvider.Maytapi));
-            Assert.That(fallback.Provider, Is.EqualTo(WhatsAppProvider.GreenApi));
+            Assert.That(primary.Provider, Is.EqualTo(MaytapiOptions.Provider));
+            Assert.That(fallback.Provider, Is.EqualTo(GreenApiOptions.Provider));
             Assert.That(TestServices.RequestsReceived, Is.EqualTo(2));
         });
     }

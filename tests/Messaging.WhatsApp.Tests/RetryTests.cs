@@ -37,7 +37,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public async Task GreenApi429ThenSuccess_SendsTwice_AndSucceeds()
+    public async Task Send_GreenApi429ThenSuccess_SendsTwiceAndSucceeds()
     {
         using var services = TestServices.GreenApi();
         AnswerInSequence(TestServices.GreenPath, Response.Create().WithStatusCode(429), TestServices.Json(200, GreenSuccess));
@@ -52,7 +52,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public async Task GreenApi429WithRetryAfter_WaitsWhatTheProviderAsked()
+    public async Task Send_GreenApi429WithRetryAfter_WaitsWhatTheProviderAsked()
     {
         using var services = TestServices.GreenApi();
         AnswerInSequence(TestServices.GreenPath, Response.Create().WithStatusCode(429).WithHeader("Retry-After", "3"), TestServices.Json(200, GreenSuccess));
@@ -67,7 +67,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public void GreenApi429WithRetryAfterBeyondMaxDelay_IsNotRetried()
+    public void Send_GreenApi429WithRetryAfterBeyondMaxDelay_IsNotRetried()
     {
         using var services = TestServices.GreenApi(o => o.Retry.MaxDelay = TimeSpan.FromSeconds(5));
         TestServices.Answer(TestServices.GreenPath, Response.Create().WithStatusCode(429).WithHeader("Retry-After", "60"));
@@ -82,7 +82,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public void GreenApiAlways429_StopsAfterMaxAttempts()
+    public void Send_GreenApiAlways429_StopsAfterMaxAttempts()
     {
         using var services = TestServices.GreenApi(o => o.Retry.MaxAttempts = 4);
         TestServices.Answer(TestServices.GreenPath, Response.Create().WithStatusCode(429));
@@ -97,7 +97,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public void Backoff_DoublesWithJitter_WithinMaxDelay()
+    public void Backoff_RepeatedGreenApi429_DoublesWithJitterWithinMaxDelay()
     {
         using var services = TestServices.GreenApi(o =>
         {
@@ -120,7 +120,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public async Task MaytapiW05ThenSuccess_SendsTwice_AndSucceeds()
+    public async Task Send_MaytapiW05ThenSuccess_SendsTwiceAndSucceeds()
     {
         using var services = TestServices.Maytapi();
         AnswerInSequence(TestServices.MaytapiPath, TestServices.Json(200, W05), TestServices.Json(200, MaytapiSuccess));
@@ -134,33 +134,25 @@ public sealed class RetryTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi, 500)]
-    [TestCase(WhatsAppProvider.GreenApi, 502)]
-    [TestCase(WhatsAppProvider.Maytapi, 500)]
-    [TestCase(WhatsAppProvider.Maytapi, 503)]
-    public void ServerError_IsSentOnce_AndOutcomeUnknown(WhatsAppProvider provider, int status)
+    [TestCase("green-api", 500)]
+    [TestCase("green-api", 502)]
+    [TestCase("maytapi", 500)]
+    [TestCase("maytapi", 503)]
+    public void Send_ServerError_IsSentOnceAndOutcomeUnknown(string provider, int status)
     {
-        using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
-        TestServices.Answer(
-            provider == WhatsAppProvider.GreenApi ? TestServices.GreenPath : TestServices.MaytapiPath,
-            TestServices.Text(status, "text/plain", "internal server error"));
+        using var services = TestServices.For(provider);
+        TestServices.Answer(TestProvider.Named(provider), TestServices.Text(status, "text/plain", "internal server error"));
 
         Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => services.Sender.SendTextAsync(Person, "hi"));
 
         Assert.That(TestServices.RequestsReceived, Is.EqualTo(1));
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Timeout_IsSentOnce_AndOutcomeUnknown(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task Send_Timeout_IsSentOnceAndOutcomeUnknown(TestProvider provider)
     {
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => o.Timeout = TimeSpan.FromMilliseconds(300))
-            : TestServices.Maytapi(o => o.Timeout = TimeSpan.FromMilliseconds(300));
-        var body = provider == WhatsAppProvider.GreenApi ? GreenSuccess : MaytapiSuccess;
-        TestServices.Answer(
-            provider == WhatsAppProvider.GreenApi ? TestServices.GreenPath : TestServices.MaytapiPath,
-            TestServices.Json(200, body).WithDelay(TimeSpan.FromSeconds(1)));
+        using var services = TestServices.For(provider.Name, timeout: TimeSpan.FromMilliseconds(300));
+        TestServices.Answer(provider, TestServices.Json(200, provider.SuccessBody()).WithDelay(TimeSpan.FromSeconds(1)));
 
         var error = Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
 
@@ -175,7 +167,7 @@ public sealed class RetryTests
     }
 
     [Test]
-    public void RetriesSwitchedOff_W05IsSentOnce()
+    public void Send_MaytapiW05WithRetriesSwitchedOff_IsSentOnce()
     {
         using var services = TestServices.Maytapi(o => o.Retry.Enabled = false);
         TestServices.Answer(TestServices.MaytapiPath, TestServices.Json(200, W05));
@@ -185,14 +177,11 @@ public sealed class RetryTests
         Assert.That(TestServices.RequestsReceived, Is.EqualTo(1));
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public void ConnectFailure_IsRetried_ThenConnectionFailed(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public void Send_ConnectFailure_IsRetriedThenConnectionFailed(string provider)
     {
         var attempts = 0;
-        using var services = provider == WhatsAppProvider.GreenApi
-            ? TestServices.GreenApi(o => o.ApiUrl = ClosedPortUrl(), http => http.AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts))))
-            : TestServices.Maytapi(o => o.ApiUrl = new Uri(ClosedPortUrl(), "api/"), http => http.AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts))));
+        using var services = TestServices.For(provider, ClosedPortUrl(), http: http => http.AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts))));
 
         var error = Assert.ThrowsAsync<WhatsAppConnectionFailedException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
 

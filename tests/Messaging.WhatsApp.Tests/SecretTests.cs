@@ -26,18 +26,18 @@ public sealed class SecretTests
 
     public static IEnumerable<TestCaseData> GreenApiFailures()
     {
-        yield return new TestCaseData(TestServices.Json(400, EchoingValidationBody(TestServices.GreenPath))).SetName("GreenApi400EchoingToken");
-        yield return new TestCaseData(TestServices.Text(400, "text/plain", "instance in starting process try later " + TestServices.GreenToken)).SetName("GreenApi400TextWithToken");
-        yield return new TestCaseData(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")).SetName("GreenApi401");
-        yield return new TestCaseData(TestServices.Text(403, "text/html", $"<html>instance {TestServices.GreenToken} forbidden</html>")).SetName("GreenApi403HtmlWithToken");
-        yield return new TestCaseData(Response.Create().WithStatusCode(429)).SetName("GreenApi429Retried");
-        yield return new TestCaseData(TestServices.Json(200, $$"""{"idMessage":"","path":"{{TestServices.GreenPath}}"}""")).SetName("GreenApi200WithoutIdEchoingToken");
-        yield return new TestCaseData(TestServices.Json(200, $$$"""{"idMessage":{"nested":"{{{TestServices.GreenToken}}}"}}""")).SetName("GreenApi200UnparseableWithToken");
-        yield return new TestCaseData(TestServices.Text(500, "text/plain", "crash at " + TestServices.GreenPath)).SetName("GreenApi500EchoingToken");
+        yield return new TestCaseData(TestServices.Json(400, EchoingValidationBody(TestServices.GreenPath))).SetName("Send_GreenApi400EchoingToken_NeverRevealsToken");
+        yield return new TestCaseData(TestServices.Text(400, "text/plain", "instance in starting process try later " + TestServices.GreenToken)).SetName("Send_GreenApi400TextWithToken_NeverRevealsToken");
+        yield return new TestCaseData(Response.Create().WithStatusCode(401).WithHeader("Content-Type", "application/json")).SetName("Send_GreenApi401_NeverRevealsToken");
+        yield return new TestCaseData(TestServices.Text(403, "text/html", $"<html>instance {TestServices.GreenToken} forbidden</html>")).SetName("Send_GreenApi403HtmlWithToken_NeverRevealsToken");
+        yield return new TestCaseData(Response.Create().WithStatusCode(429)).SetName("Send_GreenApi429Retried_NeverRevealsToken");
+        yield return new TestCaseData(TestServices.Json(200, $$"""{"idMessage":"","path":"{{TestServices.GreenPath}}"}""")).SetName("Send_GreenApi200WithoutIdEchoingToken_NeverRevealsToken");
+        yield return new TestCaseData(TestServices.Json(200, $$$"""{"idMessage":{"nested":"{{{TestServices.GreenToken}}}"}}""")).SetName("Send_GreenApi200UnparseableWithToken_NeverRevealsToken");
+        yield return new TestCaseData(TestServices.Text(500, "text/plain", "crash at " + TestServices.GreenPath)).SetName("Send_GreenApi500EchoingToken_NeverRevealsToken");
     }
 
     [TestCaseSource(nameof(GreenApiFailures))]
-    public void GreenApiFailure_NeverRevealsToken(IResponseBuilder answer)
+    public void Send_GreenApiFailure_NeverRevealsToken(IResponseBuilder answer)
     {
         using var services = TestServices.GreenApi();
         TestServices.Answer(TestServices.GreenPath, answer);
@@ -49,7 +49,7 @@ public sealed class SecretTests
     }
 
     [Test]
-    public void GreenApi400_KeepsTheBodyWithTheTokenMasked()
+    public void Send_GreenApi400_KeepsTheBodyWithTheTokenMasked()
     {
         using var services = TestServices.GreenApi();
         TestServices.Answer(TestServices.GreenPath, TestServices.Json(400, EchoingValidationBody(TestServices.GreenPath)));
@@ -64,7 +64,7 @@ public sealed class SecretTests
     }
 
     [Test]
-    public void GreenApiTimeoutAndConnectFailure_NeverRevealToken()
+    public void Send_GreenApiTimeoutAndConnectFailure_NeverRevealToken()
     {
         using var slow = TestServices.GreenApi(o => o.Timeout = TimeSpan.FromMilliseconds(200));
         TestServices.Answer(TestServices.GreenPath, TestServices.Json(200, """{"idMessage":"x"}""").WithDelay(TimeSpan.FromSeconds(1)));
@@ -77,7 +77,7 @@ public sealed class SecretTests
     }
 
     [Test]
-    public void GreenApiSuccess_LogsNoToken_EvenAtTrace()
+    public void Send_GreenApiSuccess_LogsNoTokenEvenAtTrace()
     {
         using var services = TestServices.GreenApi();
         TestServices.Answer(TestServices.GreenPath, TestServices.Json(200, """{"idMessage":"BAE5F4886F6F2D05"}"""));
@@ -94,7 +94,7 @@ public sealed class SecretTests
     }
 
     [Test]
-    public void MaytapiFailureEchoingKey_NeverRevealsKey()
+    public void Send_MaytapiFailureEchoingKey_NeverRevealsKey()
     {
         using var services = TestServices.Maytapi();
         TestServices.Answer(TestServices.MaytapiPath, TestServices.Json(400, $$"""{"success":false,"message":"key {{TestServices.MaytapiKey}} does not own phone 12"}"""));
@@ -111,7 +111,7 @@ public sealed class SecretTests
     }
 
     [Test]
-    public void MaytapiKey_IsSentAsHeader_ButNeverLogged()
+    public void Send_MaytapiSuccess_SendsTheKeyAsHeaderButNeverLogsIt()
     {
         using var services = TestServices.Maytapi();
         TestServices.Answer(TestServices.MaytapiPath, TestServices.Json(200, """{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"m1"}}"""));

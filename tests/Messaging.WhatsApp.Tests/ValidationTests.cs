@@ -34,26 +34,24 @@ public sealed class ValidationTests
         await Task.CompletedTask;
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task SendTextAsync_EmptyText_IsRefused(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task SendTextAsync_EmptyText_IsRefused(string provider)
     {
-        using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
+        using var services = TestServices.For(provider);
 
         await AssertRefused(() => services.Sender.SendTextAsync(Person, string.Empty), "text", "must not be empty");
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task SendTextAsync_DefaultChat_IsRefused(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task SendTextAsync_DefaultChat_IsRefused(string provider)
     {
-        using var services = provider == WhatsAppProvider.GreenApi ? TestServices.GreenApi() : TestServices.Maytapi();
+        using var services = TestServices.For(provider);
 
         await AssertRefused(() => services.Sender.SendTextAsync(default, "hi"), "chat", "must be set");
     }
 
     [Test]
-    public async Task GreenApi_TextOf20001Units_IsRefused_CountingUtf16()
+    public async Task GreenApi_TextOf20001Units_IsRefusedCountingUtf16()
     {
         using var services = TestServices.GreenApi();
 
@@ -61,7 +59,7 @@ public sealed class ValidationTests
     }
 
     [Test]
-    public async Task GreenApi_TenThousandAndOneEmoji_IsRefused_EachEmojiCountsTwo()
+    public async Task GreenApi_TenThousandAndOneEmoji_IsRefusedEachEmojiCountingTwo()
     {
         using var services = TestServices.GreenApi();
         var text = string.Concat(System.Linq.Enumerable.Repeat("😀", 10_001));
@@ -105,7 +103,7 @@ public sealed class ValidationTests
     public async Task GreenApi_TypingTimeOutOfRange_IsRefused(int typingTime)
     {
         using var services = TestServices.GreenApi();
-        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", TypingTime = typingTime };
+        var request = new GreenApi.GreenApiSendMessageRequest { ChatId = Person.Id, Message = "hi", TypingTime = typingTime };
 
         await AssertRefused(() => services.GreenApiSender.SendAsync(request), "typingTime", "between 1000 and 20000 milliseconds");
     }
@@ -114,7 +112,7 @@ public sealed class ValidationTests
     public async Task GreenApi_ChatIdNotCanonical_IsRefusedWithTheAcceptedForms()
     {
         using var services = TestServices.GreenApi();
-        var request = new GreenApi.SendMessageRequest { ChatId = "+90 530 111 11 11", Message = "hi" };
+        var request = new GreenApi.GreenApiSendMessageRequest { ChatId = "+90 530 111 11 11", Message = "hi" };
 
         await AssertRefused(() => services.GreenApiSender.SendAsync(request), "chatId", "must be a chat id such as 905301111111@c.us");
     }
@@ -123,7 +121,7 @@ public sealed class ValidationTests
     public async Task GreenApi_CustomPreviewWithoutTitle_IsRefused()
     {
         using var services = TestServices.GreenApi();
-        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = new GreenApi.CustomPreview { Title = string.Empty } };
+        var request = new GreenApi.GreenApiSendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = new GreenApi.CustomPreview { Title = string.Empty } };
 
         await AssertRefused(() => services.GreenApiSender.SendAsync(request), "customPreview.title", "must not be empty");
     }
@@ -143,7 +141,7 @@ public sealed class ValidationTests
             default: preview.Link = tooLong; break;
         }
 
-        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = preview };
+        var request = new GreenApi.GreenApiSendMessageRequest { ChatId = Person.Id, Message = "hi", CustomPreview = preview };
 
         await AssertRefused(() => services.GreenApiSender.SendAsync(request), "customPreview." + field, "at most 300 characters");
     }
@@ -152,7 +150,7 @@ public sealed class ValidationTests
     public async Task GreenApi_CustomPreviewRelativeUrlFile_IsRefused()
     {
         using var services = TestServices.GreenApi();
-        var request = new GreenApi.SendMessageRequest
+        var request = new GreenApi.GreenApiSendMessageRequest
         {
             ChatId = Person.Id,
             Message = "hi",
@@ -208,7 +206,7 @@ public sealed class ValidationTests
     public async Task GreenApi_ShortQuotedMessageIdInRequest_IsRefusedUnderItsJsonName()
     {
         using var services = TestServices.GreenApi();
-        var request = new GreenApi.SendMessageRequest { ChatId = Person.Id, Message = "hi", QuotedMessageId = "BAE5F4886F6F" };
+        var request = new GreenApi.GreenApiSendMessageRequest { ChatId = Person.Id, Message = "hi", QuotedMessageId = "BAE5F4886F6F" };
 
         await AssertRefused(() => services.GreenApiSender.SendAsync(request), "quotedMessageId", "at least 16 characters");
     }

@@ -130,104 +130,30 @@ internal sealed class StrictJsonReader : JsonReader
         }
     }
 
-    public override string? ReadAsString()
-    {
-        Read();
-        return TokenType switch
-        {
-            JsonToken.String => (string)Value!,
-            JsonToken.Null => null,
-            _ => throw Fail($"expected a string, found {Describe(TokenType)}"),
-        };
-    }
+    public override string? ReadAsString() =>
+        NextIsNull("a string", (token, _) => token == JsonToken.String) ? null : (string)Value!;
 
-    public override bool? ReadAsBoolean()
-    {
-        Read();
-        return TokenType switch
-        {
-            JsonToken.Boolean => (bool)Value!,
-            JsonToken.Null => null,
-            _ => throw Fail($"expected true or false, found {Describe(TokenType)}"),
-        };
-    }
+    public override bool? ReadAsBoolean() =>
+        NextIsNull("true or false", (token, _) => token == JsonToken.Boolean) ? null : (bool)Value!;
 
-    public override int? ReadAsInt32()
-    {
-        Read();
-        return TokenType switch
-        {
-            JsonToken.Integer when Value is long l && l is >= int.MinValue and <= int.MaxValue => (int)l,
-            JsonToken.Integer => throw Fail("the integer is out of range"),
-            JsonToken.Null => null,
-            _ => throw Fail($"expected an integer, found {Describe(TokenType)}"),
-        };
-    }
+    public override int? ReadAsInt32() =>
+        NextIsNull("an integer in range", (token, value) => token == JsonToken.Integer && value is long l && l is >= int.MinValue and <= int.MaxValue) ? null : (int)(long)Value!;
 
-    public override double? ReadAsDouble()
-    {
-        Read();
-        return TokenType switch
-        {
-            JsonToken.Float => (double)Value!,
-            JsonToken.Integer => Value is long l ? l : (double)(BigInteger)Value!,
-            JsonToken.Null => null,
-            _ => throw Fail($"expected a number, found {Describe(TokenType)}"),
-        };
-    }
+    public override double? ReadAsDouble() =>
+        NextIsNull("a number", (token, _) => token is JsonToken.Float or JsonToken.Integer) ? null
+        : Value is long l ? l : Value is BigInteger big ? (double)big : (double)Value!;
 
-    public override decimal? ReadAsDecimal()
-    {
-        Read();
-        switch (TokenType)
-        {
-            case JsonToken.Null:
-                return null;
-            case JsonToken.Integer when Value is long l:
-                return l;
-            case JsonToken.Float when (double)Value! is > -7.9e28 and < 7.9e28:
-                return (decimal)(double)Value!;
-            case JsonToken.Integer or JsonToken.Float:
-                throw Fail("the number is out of range");
-            default:
-                throw Fail($"expected a number, found {Describe(TokenType)}");
-        }
-    }
+    public override decimal? ReadAsDecimal() =>
+        NextIsNull("a number in range", (token, value) => value is long || (token == JsonToken.Float && (double)value! is > -7.9e28 and < 7.9e28)) ? null
+        : Value is long l ? l : (decimal)(double)Value!;
 
-    public override byte[]? ReadAsBytes()
-    {
-        Read();
-        switch (TokenType)
-        {
-            case JsonToken.Null:
-                return null;
-            case JsonToken.String:
-                try
-                {
-                    return Convert.FromBase64String((string)Value!);
-                }
-                catch (FormatException)
-                {
-                    throw Fail("the string is not base64");
-                }
-
-            default:
-                throw Fail($"expected a base64 string, found {Describe(TokenType)}");
-        }
-    }
+    public override byte[]? ReadAsBytes() =>
+        NextIsNull("a base64 string", (token, value) => token == JsonToken.String && TryBase64((string)value!) is not null) ? null : Convert.FromBase64String((string)Value!);
 
     public override DateTime? ReadAsDateTime() => ReadAsDateTimeOffset()?.UtcDateTime;
 
-    public override DateTimeOffset? ReadAsDateTimeOffset()
-    {
-        Read();
-        return TokenType switch
-        {
-            JsonToken.Null => null,
-            JsonToken.String when DateTimeOffset.TryParse((string)Value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date) => date,
-            _ => throw Fail($"expected a date-time string, found {Describe(TokenType)}"),
-        };
-    }
+    public override DateTimeOffset? ReadAsDateTimeOffset() =>
+        NextIsNull("a date-time string", (token, value) => token == JsonToken.String && TryDate((string)value!) is not null) ? null : TryDate((string)Value!);
 
     internal static string Describe(JsonToken token) => token switch
     {
@@ -240,6 +166,30 @@ internal sealed class StrictJsonReader : JsonReader
         JsonToken.None => "the end of the text",
         _ => token.ToString(),
     };
+
+    private static byte[]? TryBase64(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? TryDate(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date) ? date : null;
+
+    /// <summary>Reads the next value: true for JSON null, false for one <paramref name="accepts"/>, an error for anything else.</summary>
+    private bool NextIsNull(string expected, Func<JsonToken, object?, bool> accepts)
+    {
+        Read();
+        return TokenType == JsonToken.Null ? true
+            : accepts(TokenType, Value) ? false
+            : throw Fail($"expected {expected}, found {Describe(TokenType)}");
+    }
 
     private bool EndContainer(bool inObject)
     {
@@ -282,17 +232,9 @@ internal sealed class StrictJsonReader : JsonReader
         switch (_json[_position])
         {
             case (byte)'{':
-                _position++;
-                Open(inObject: true);
-                SetToken(JsonToken.StartObject);
-                _expect = Expect.NameOrEndObject;
-                return true;
+                return StartContainer(inObject: true);
             case (byte)'[':
-                _position++;
-                Open(inObject: false);
-                SetToken(JsonToken.StartArray);
-                _expect = Expect.ValueOrEndArray;
-                return true;
+                return StartContainer(inObject: false);
             case (byte)'"':
                 SetToken(JsonToken.String, ReadStringLiteral());
                 break;
@@ -320,14 +262,18 @@ internal sealed class StrictJsonReader : JsonReader
         return true;
     }
 
-    private void Open(bool inObject)
+    private bool StartContainer(bool inObject)
     {
         if (_containers.Count >= (MaxDepth ?? int.MaxValue))
         {
             throw Fail($"nesting deeper than {MaxDepth}");
         }
 
+        _position++;
         _containers.Add(inObject);
+        SetToken(inObject ? JsonToken.StartObject : JsonToken.StartArray);
+        _expect = inObject ? Expect.NameOrEndObject : Expect.ValueOrEndArray;
+        return true;
     }
 
     private void ReadLiteral(ReadOnlySpan<byte> literal)

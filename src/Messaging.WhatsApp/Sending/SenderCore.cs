@@ -30,7 +30,7 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         Definition = definition;
         Options = options;
         Time = time;
-        Redactor = new SecretRedactor([definition.Secret(options).Value]);
+        Redactor = new SecretRedactor([options.Secret().Value]);
         _clients = new ClientSource<TClient>(httpClient, definition.CreateClient, time);
         _pipeline = new SendPipeline(definition.Provider, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
         _ownedHttp = ownedHttp;
@@ -58,19 +58,50 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     public static SenderCore<TOptions, TClient> Standalone(SenderDefinition<TOptions, TClient> definition, TOptions options, HttpMessageHandler? primaryHandler, ILogger? logger)
     {
         definition.Validator.ThrowIfInvalid(options);
-        var http = SenderHttp.Create(definition.BaseAddress(options), options.Timeout, definition.Secret(options), primaryHandler);
+        var http = SenderHttp.Create(options.BaseAddress(), options.Timeout, options.Secret(), primaryHandler);
         return new SenderCore<TOptions, TClient>(definition, options, () => http, logger, TimeProvider.System, http);
     }
 
-    /// <summary>Sends through the pipeline, calling <paramref name="attempt"/> with the current client for each attempt.</summary>
-    public Task<SendResult> SendAsync<TState>(TState state, Func<TClient, TState, CancellationToken, Task<SendResult>> attempt, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sends through the pipeline. Each attempt calls the generated client (<paramref name="call"/>), turns its
+    /// answer into a result or a typed error (<paramref name="interpret"/>), and turns the client's own
+    /// exception into a typed error (<paramref name="map"/>): the provider's error map decides both.
+    /// </summary>
+    /// <typeparam name="TState">What the attempt needs, passed through so that callers need no closure.</typeparam>
+    /// <typeparam name="TAnswer">What the generated client returns.</typeparam>
+    /// <typeparam name="TException">The generated client's exception.</typeparam>
+    public Task<SendResult> SendAsync<TState, TAnswer, TException>(
+        TState state,
+        Func<TClient, TState, SenderCore<TOptions, TClient>, CancellationToken, Task<TAnswer>> call,
+        Func<TState, TAnswer, SenderCore<TOptions, TClient>, SendResult> interpret,
+        Func<TException, SenderCore<TOptions, TClient>, WhatsAppException> map,
+        CancellationToken cancellationToken)
+        where TException : Exception =>
         _pipeline.SendAsync(
-            (Clients: _clients, State: state, Attempt: attempt),
-            static (s, ct) => s.Attempt(s.Clients.Get(), s.State, ct),
+            (Core: this, State: state, Call: call, Interpret: interpret, Map: map),
+            static (s, ct) => s.Core.AttemptAsync(s.State, s.Call, s.Interpret, s.Map, ct),
             cancellationToken);
 
-    /// <summary>How a sender names itself: its type and its options, which never show a secret.</summary>
-    public string Describe(object sender) => $"{sender.GetType().Name}({Options})";
+    private async Task<SendResult> AttemptAsync<TState, TAnswer, TException>(
+        TState state,
+        Func<TClient, TState, SenderCore<TOptions, TClient>, CancellationToken, Task<TAnswer>> call,
+        Func<TState, TAnswer, SenderCore<TOptions, TClient>, SendResult> interpret,
+        Func<TException, SenderCore<TOptions, TClient>, WhatsAppException> map,
+        CancellationToken cancellationToken)
+        where TException : Exception
+    {
+        TAnswer answer;
+        try
+        {
+            answer = await call(_clients.Get(), state, this, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TException e)
+        {
+            throw map(e, this);
+        }
+
+        return interpret(state, answer, this);
+    }
 
     public void Dispose()
     {

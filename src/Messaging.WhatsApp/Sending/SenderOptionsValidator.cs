@@ -7,10 +7,11 @@ namespace Messaging.WhatsApp;
 /// <summary>
 /// Checks a sender's options at startup, and in the public constructors. Everything a send depends on is
 /// checked, so that no setting passes startup and then fails every send. Each message names the setting and
-/// the rule, never a secret's value. A provider adds the checks of its own settings.
+/// the rule, never a secret's value. A provider's options add the checks of their own settings
+/// (<see cref="WhatsAppSenderOptions.Validate"/>).
 /// </summary>
 /// <typeparam name="TOptions">The provider's options.</typeparam>
-internal abstract class SenderOptionsValidator<TOptions> : IValidateOptions<TOptions>
+internal sealed class SenderOptionsValidator<TOptions> : IValidateOptions<TOptions>
     where TOptions : WhatsAppSenderOptions
 {
     private readonly string _sectionName;
@@ -18,7 +19,7 @@ internal abstract class SenderOptionsValidator<TOptions> : IValidateOptions<TOpt
 
     /// <param name="sectionName">The configuration section, which prefixes every message.</param>
     /// <param name="apiUrlExample">An API URL to quote when the configured one is not usable.</param>
-    protected SenderOptionsValidator(string sectionName, string apiUrlExample)
+    public SenderOptionsValidator(string sectionName, string apiUrlExample)
     {
         _sectionName = sectionName;
         _apiUrlExample = apiUrlExample;
@@ -34,7 +35,7 @@ internal abstract class SenderOptionsValidator<TOptions> : IValidateOptions<TOpt
             failures.Add($"{prefix}ApiUrl must be an absolute http(s) URL without credentials, query or fragment, such as {_apiUrlExample}.");
         }
 
-        ValidateProvider(failures, prefix, options);
+        options.Validate(new OptionsChecks(prefix, failures));
 
         if (options.Timeout <= TimeSpan.Zero || options.Timeout > SenderLimits.MaxTimeout)
         {
@@ -70,17 +71,39 @@ internal abstract class SenderOptionsValidator<TOptions> : IValidateOptions<TOpt
         var result = Validate(null, options);
         return result.Failed ? throw new ArgumentException(result.FailureMessage, nameof(options)) : options;
     }
+}
+
+/// <summary>Records the rules a provider's settings break, each message prefixed with the setting's section.</summary>
+internal sealed class OptionsChecks
+{
+    private readonly string _prefix;
+    private readonly List<string> _failures;
+
+    public OptionsChecks(string prefix, List<string> failures)
+    {
+        _prefix = prefix;
+        _failures = failures;
+    }
+
+    /// <summary>Records <paramref name="settingAndRule"/> (e.g. <c>PhoneId is required: …</c>) unless <paramref name="holds"/>.</summary>
+    public void Require(bool holds, string settingAndRule)
+    {
+        if (!holds)
+        {
+            _failures.Add(_prefix + settingAndRule);
+        }
+    }
 
     /// <summary>
     /// A credential that travels in a header or a URL path: required, and printable ASCII without spaces, so
     /// that it can neither break the request (a line break in a header is a second header) nor pass startup
     /// and then fail every send (a non-ASCII header value is refused when sending).
     /// </summary>
-    protected static void Credential(List<string> failures, string prefix, string setting, string? value, string what)
+    public void Credential(string setting, string? value, string what)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            failures.Add($"{prefix}{setting} is required: {what}.");
+            _failures.Add($"{_prefix}{setting} is required: {what}.");
             return;
         }
 
@@ -88,12 +111,9 @@ internal abstract class SenderOptionsValidator<TOptions> : IValidateOptions<TOpt
         {
             if (c is < '!' or > '~')
             {
-                failures.Add($"{prefix}{setting} must be printable ASCII without spaces, line breaks or other control characters (as {what} is); check for a stray character around the copied value.");
+                _failures.Add($"{_prefix}{setting} must be printable ASCII without spaces, line breaks or other control characters (as {what} is); check for a stray character around the copied value.");
                 return;
             }
         }
     }
-
-    /// <summary>Adds a message for each of the provider's own settings that breaks a rule.</summary>
-    protected abstract void ValidateProvider(List<string> failures, string prefix, TOptions options);
 }

@@ -48,7 +48,7 @@ internal static class SenderRegistration
                 var cached = Volatile.Read(ref baseAddress);
                 if (cached is null || !ReferenceEquals(cached.Item1, o))
                 {
-                    cached = Tuple.Create(o, definition.BaseAddress(o));
+                    cached = Tuple.Create(o, o.BaseAddress());
                     Volatile.Write(ref baseAddress, cached);
                 }
 
@@ -61,8 +61,8 @@ internal static class SenderRegistration
             .RemoveAllLoggers()
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(definition.HttpClientName + ".Http"),
-                new SecretRedactor([definition.Secret(Get(sp)).Value])));
-        services.Configure<OutboundClientOptions>(clientName, o => o.Secret = sp => definition.Secret(Get(sp)));
+                new SecretRedactor([Get(sp).Secret().Value])));
+        services.Configure<OutboundClientOptions>(clientName, o => o.Secret = sp => Get(sp).Secret());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, OutboundHandlerFilter>());
 
         TSender Create(IServiceProvider sp)

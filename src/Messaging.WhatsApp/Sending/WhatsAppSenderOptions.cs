@@ -36,4 +36,13 @@ public abstract class WhatsAppSenderOptions
 
     /// <summary>Automatic retries, of failures where the provider certainly did not act.</summary>
     public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>The base address of a client for these options (it ends with '/').</summary>
+    internal abstract Uri BaseAddress();
+
+    /// <summary>The credential, and where in a request it goes.</summary>
+    internal abstract RequestSecret Secret();
+
+    /// <summary>Records the rules the provider's own settings break.</summary>
+    internal abstract void Validate(OptionsChecks check);
 }

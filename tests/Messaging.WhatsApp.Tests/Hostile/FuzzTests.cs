@@ -29,9 +29,8 @@ public sealed partial class FuzzTests
     private static int Seed =>
         int.TryParse(Environment.GetEnvironmentVariable("WHATSAPP_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : 20261124;
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_SeededHostileAnswers_OnlyTypedErrorsJustifiedSuccessesAndNoRepeats(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task Send_SeededHostileAnswers_OnlyTypedErrorsJustifiedSuccessesAndNoRepeats(TestProvider provider)
     {
         var seed = Seed;
         var fuzzer = new ResponseFuzzer(provider, seed);
@@ -46,7 +45,7 @@ public sealed partial class FuzzTests
         });
         // Retries on, with delays short enough that a send with retries stays within Timeout + 5 s: a
         // Retry-After beyond MaxDelay is not waited for (as documented), so the bound is attempts x Timeout.
-        using var services = TestServices.For(provider, server.Url, timeout: Timeout, retry: r =>
+        using var services = TestServices.For(provider.Name, server.Url, timeout: Timeout, retry: r =>
         {
             r.BaseDelay = TimeSpan.FromMilliseconds(10);
             r.MaxDelay = TimeSpan.FromMilliseconds(500);
@@ -103,14 +102,14 @@ public sealed partial class FuzzTests
         });
     }
 
-    private static bool Justified(WhatsAppProvider provider, ConcurrentDictionary<int, ConcurrentQueue<FuzzedResponse>> served, int index, string? id) =>
+    private static bool Justified(TestProvider provider, ConcurrentDictionary<int, ConcurrentQueue<FuzzedResponse>> served, int index, string? id) =>
         served.TryGetValue(index, out var answers) && answers.Last() is var last && SuccessOracle.JustifiedId(provider, last.Status, last.Body) == id && id is not null;
 
     /// <summary>
     /// A case answered more than once where an answer before the last was not one that is safe to retry, or
     /// did not arrive whole (a reset or a stall leaves the outcome unknown).
     /// </summary>
-    private static bool Repeated(WhatsAppProvider provider, ConcurrentDictionary<int, ConcurrentQueue<FuzzedResponse>> served, int index) =>
+    private static bool Repeated(TestProvider provider, ConcurrentDictionary<int, ConcurrentQueue<FuzzedResponse>> served, int index) =>
         served.TryGetValue(index, out var answers) && answers.SkipLast(1).Any(a =>
             !SuccessOracle.SafeToRetry(provider, a.Status, a.Body) || a.Delivery is FuzzDelivery.ResetMidway or FuzzDelivery.Stall);
 

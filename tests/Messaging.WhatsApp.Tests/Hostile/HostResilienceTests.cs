@@ -42,7 +42,7 @@ public sealed class HostResilienceTests
 
     public static IEnumerable<TestCaseData> Cases()
     {
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.Names)
         {
             foreach (var handler in Enum.GetValues<HostHandler>())
             {
@@ -55,7 +55,7 @@ public sealed class HostResilienceTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public async Task Send_HostWideResilienceHandler_OutcomeUnknownFaultIsStillOneRequest(WhatsAppProvider provider, HostHandler handler, Fault fault)
+    public async Task Send_HostWideResilienceHandler_OutcomeUnknownFaultIsStillOneRequest(string provider, HostHandler handler, Fault fault)
     {
         await using var server = new RawHttpServer(async (_, responder) =>
         {
@@ -88,19 +88,18 @@ public sealed class HostResilienceTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_HostWideResilienceWithShorterTimeouts_TheLibrarysTimeoutGoverns(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task Send_HostWideResilienceWithShorterTimeouts_TheLibrarysTimeoutGoverns(TestProvider provider)
     {
         // The host's handler gives up after 1 s per attempt and 2 s in all; the library's Timeout is 10 s and
         // the gateway answers after 3 s: the send succeeds, in one request.
         await using var server = new RawHttpServer(async (_, responder) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
-            await responder.WriteAsync(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+            await responder.WriteAsync(RawHttpServer.Response(200, "application/json", provider.SuccessBody()));
             responder.Close();
         });
-        using var services = TestServices.For(provider, server.Url, timeout: TimeSpan.FromSeconds(10), host: s => s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler(o =>
+        using var services = TestServices.For(provider.Name, server.Url, timeout: TimeSpan.FromSeconds(10), host: s => s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler(o =>
         {
             o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(1);
             o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(2);
@@ -116,9 +115,8 @@ public sealed class HostResilienceTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_HostWideResilienceWithLongerTimeouts_TheLibrarysTimeoutGoverns(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_HostWideResilienceWithLongerTimeouts_TheLibrarysTimeoutGoverns(string provider)
     {
         await using var server = new RawHttpServer(async (_, responder) =>
         {
@@ -137,13 +135,14 @@ public sealed class HostResilienceTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_ResilienceHandlerTheAppAddsToTheLibrarysBuilder_IsKept(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_ResilienceHandlerTheAppAddsToTheLibrarysBuilder_IsKept(string provider)
     {
         // The app's explicit choice, documented as one that can duplicate sends: it is not removed.
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(503, "text/plain", "busy"));
-        using var services = TestServices.For(provider, server.Url, http: b => b.AddStandardResilienceHandler(o =>
+        // The real clock: the handler's own timeouts read the registered TimeProvider, and the tests' recording
+        // clock fires every timer at once, which would cancel the attempt before it is sent.
+        using var services = TestServices.For(provider, server.Url, host: s => s.AddSingleton(TimeProvider.System), http: b => b.AddStandardResilienceHandler(o =>
         {
             o.Retry.Delay = TimeSpan.FromMilliseconds(10);
             o.Retry.MaxRetryAttempts = 2;
@@ -157,7 +156,7 @@ public sealed class HostResilienceTests
     [Test]
     public void HandlerChains_HostWideResilience_LeftOutOfTheLibrarysClientOnly()
     {
-        using var services = TestServices.For(WhatsAppProvider.GreenApi, host: s =>
+        using var services = TestServices.For(TestProvider.GreenApi.Name, host: s =>
         {
             s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());
             s.AddHttpClient("app's own");

@@ -31,9 +31,9 @@ public sealed class OddHeaderTests
         Each(provider => OddContentTypes, (provider, contentType) => new TestCaseData(provider, contentType));
 
     [TestCaseSource(nameof(SuccessCases))]
-    public async Task Send_SuccessWithContentTypeDotNetCannotDecode_IsTheSuccess(WhatsAppProvider provider, string contentType)
+    public async Task Send_SuccessWithContentTypeDotNetCannotDecode_IsTheSuccess(string provider, string contentType)
     {
-        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, contentType, TestServices.SuccessBody(provider, "3EB0C767D097B7C7C030")));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, contentType, TestProvider.Named(provider).SuccessBody("3EB0C767D097B7C7C030")));
         using var services = TestServices.For(provider, server.Url);
 
         var sent = await services.Sender.SendTextAsync(Person, "hi");
@@ -49,17 +49,17 @@ public sealed class OddHeaderTests
     {
         foreach (var contentType in OddContentTypes)
         {
-            yield return new TestCaseData(WhatsAppProvider.GreenApi, 400, contentType, """{"statusCode":400,"message":"Validation failed"}""", typeof(WhatsAppRequestRejectedException));
-            yield return new TestCaseData(WhatsAppProvider.GreenApi, 466, contentType, """{"invokeStatus":{"status":"QUOTE_EXCEEDED"}}""", typeof(WhatsAppQuotaExceededException));
-            yield return new TestCaseData(WhatsAppProvider.GreenApi, 502, contentType, "<html>Bad Gateway</html>", typeof(WhatsAppOutcomeUnknownException));
-            yield return new TestCaseData(WhatsAppProvider.Maytapi, 200, contentType, """{"success":false,"message":"Lib not loaded","code":"W05"}""", typeof(WhatsAppInstanceNotReadyException));
-            yield return new TestCaseData(WhatsAppProvider.Maytapi, 400, contentType, """{"success":false,"message":"not your phone"}""", typeof(WhatsAppRequestRejectedException));
-            yield return new TestCaseData(WhatsAppProvider.Maytapi, 500, contentType, "internal", typeof(WhatsAppOutcomeUnknownException));
+            yield return new TestCaseData(TestProvider.GreenApi.Name, 400, contentType, """{"statusCode":400,"message":"Validation failed"}""", typeof(WhatsAppRequestRejectedException));
+            yield return new TestCaseData(TestProvider.GreenApi.Name, 466, contentType, """{"invokeStatus":{"status":"QUOTE_EXCEEDED"}}""", typeof(WhatsAppQuotaExceededException));
+            yield return new TestCaseData(TestProvider.GreenApi.Name, 502, contentType, "<html>Bad Gateway</html>", typeof(WhatsAppOutcomeUnknownException));
+            yield return new TestCaseData(TestProvider.Maytapi.Name, 200, contentType, """{"success":false,"message":"Lib not loaded","code":"W05"}""", typeof(WhatsAppInstanceNotReadyException));
+            yield return new TestCaseData(TestProvider.Maytapi.Name, 400, contentType, """{"success":false,"message":"not your phone"}""", typeof(WhatsAppRequestRejectedException));
+            yield return new TestCaseData(TestProvider.Maytapi.Name, 500, contentType, "internal", typeof(WhatsAppOutcomeUnknownException));
         }
     }
 
     [TestCaseSource(nameof(FailureCases))]
-    public async Task Send_FailureWithContentTypeDotNetCannotDecode_IsItsTypedError(WhatsAppProvider provider, int status, string contentType, string body, Type expected)
+    public async Task Send_FailureWithContentTypeDotNetCannotDecode_IsItsTypedError(string provider, int status, string contentType, string body, Type expected)
     {
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(status, contentType, body));
         using var services = TestServices.For(provider, server.Url, retries: false);
@@ -87,7 +87,7 @@ public sealed class OddHeaderTests
     [TestCaseSource(nameof(BrokenResponses))]
     public async Task Send_BrokenResponse_IsATypedErrorAndNeverASuccess(string what, string response, bool reset)
     {
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.Names)
         {
             await using var server = new RawHttpServer(async (_, responder) =>
             {
@@ -113,9 +113,9 @@ public sealed class OddHeaderTests
         }
     }
 
-    private static IEnumerable<TestCaseData> Each(Func<WhatsAppProvider, IEnumerable<string>> values, Func<WhatsAppProvider, string, TestCaseData> make)
+    private static IEnumerable<TestCaseData> Each(Func<string, IEnumerable<string>> values, Func<string, string, TestCaseData> make)
     {
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.Names)
         {
             foreach (var value in values(provider))
             {

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
-using Messaging.WhatsApp.GreenApi;
-using Messaging.WhatsApp.Maytapi;
 using Messaging.WhatsApp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
@@ -21,7 +19,7 @@ public sealed class RedirectTests
 
     public static IEnumerable<TestCaseData> Redirects()
     {
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.Names)
         {
             foreach (var status in new[] { 301, 302, 303, 307, 308 })
             {
@@ -31,9 +29,9 @@ public sealed class RedirectTests
     }
 
     [TestCaseSource(nameof(Redirects))]
-    public async Task Send_RedirectToAnotherOrigin_IsOneRequestAndATypedError_AndNothingReachesTheOtherOrigin(WhatsAppProvider provider, int status)
+    public async Task Send_RedirectToAnotherOrigin_OneRequestATypedErrorAndNothingReachesTheOtherOrigin(string provider, int status)
     {
-        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestProvider.Named(provider).SuccessBody()));
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(status, "text/plain", "moved", ("Location", new Uri(elsewhere.Url, "collect").AbsoluteUri)));
         using var services = TestServices.For(provider, server.Url);
 
@@ -49,9 +47,8 @@ public sealed class RedirectTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_RedirectLoop_IsOneRequest(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.Names))]
+    public async Task Send_RedirectLoop_IsOneRequest(string provider)
     {
         RawHttpServer? server = null;
         server = new RawHttpServer(async (request, responder) =>
@@ -70,17 +67,17 @@ public sealed class RedirectTests
 
     public static IEnumerable<TestCaseData> RedirectFollowingHandlers()
     {
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.Names)
         {
-            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new SocketsHttpHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider.ToString(), "SocketsHttpHandler");
-            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new HttpClientHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider.ToString(), "HttpClientHandler");
+            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new SocketsHttpHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider, "SocketsHttpHandler");
+            yield return new TestCaseData(provider, new Func<HttpMessageHandler>(() => new HttpClientHandler { AllowAutoRedirect = true })).SetArgDisplayNames(provider, "HttpClientHandler");
         }
     }
 
     [TestCaseSource(nameof(RedirectFollowingHandlers))]
-    public async Task Send_AppConfiguresAPrimaryHandlerThatFollowsRedirects_StillOneRequest(WhatsAppProvider provider, Func<HttpMessageHandler> primary)
+    public async Task Send_AppConfiguresAPrimaryHandlerThatFollowsRedirects_StillOneRequest(string provider, Func<HttpMessageHandler> primary)
     {
-        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestProvider.Named(provider).SuccessBody()));
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(307, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
         using var services = TestServices.For(provider, server.Url, http: b => b.ConfigurePrimaryHttpMessageHandler(primary));
 
@@ -93,14 +90,13 @@ public sealed class RedirectTests
         });
     }
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task PublicConstructor_WithAHandlerThatFollowsRedirects_StillOneRequest(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task PublicConstructor_WithAHandlerThatFollowsRedirects_StillOneRequest(TestProvider provider)
     {
-        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider)));
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", provider.SuccessBody()));
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(308, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = true };
-        using var sender = Create(provider, server.Url, handler);
+        using var sender = new OwnedSender(provider.Construct(server.Url, handler));
 
         Assert.CatchAsync<WhatsAppException>(() => sender.SendTextAsync(Person, "hi"));
 
@@ -114,9 +110,9 @@ public sealed class RedirectTests
     [Test]
     public async Task Send_MaytapiRedirect_TheKeyReachesOnlyTheConfiguredHost()
     {
-        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(WhatsAppProvider.Maytapi)));
+        await using var elsewhere = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestProvider.Maytapi.SuccessBody()));
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(307, null, string.Empty, ("Location", elsewhere.Url.AbsoluteUri)));
-        using var services = TestServices.For(WhatsAppProvider.Maytapi, server.Url);
+        using var services = TestServices.For(TestProvider.Maytapi.Name, server.Url);
 
         Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"));
 
@@ -127,12 +123,7 @@ public sealed class RedirectTests
         });
     }
 
-    private static OwnedSender Create(WhatsAppProvider provider, Uri root, HttpMessageHandler handler) =>
-        provider == WhatsAppProvider.GreenApi
-            ? new OwnedSender(new GreenApiSender(new GreenApiOptions { ApiUrl = root, IdInstance = TestServices.GreenInstance, ApiTokenInstance = TestServices.GreenToken }, handler))
-            : new OwnedSender(new MaytapiSender(new MaytapiOptions { ApiUrl = new Uri(root, "api/"), ProductId = TestServices.ProductId, PhoneId = TestServices.PhoneId, ApiKey = TestServices.MaytapiKey }, handler));
-
-    /// <summary>A sender built with a public constructor, disposed with the test.</summary>
+    /// <summary>A sender built with a public constructor (<see cref="TestProvider.Construct"/>), disposed with the test.</summary>
     private sealed class OwnedSender(IWhatsAppSender sender) : IDisposable
     {
         public Task<SendResult> SendTextAsync(ChatAddress chat, string text) => sender.SendTextAsync(chat, text);

@@ -45,14 +45,14 @@ public sealed class StartupValidationTests
     }
 
     [TestCaseSource(nameof(BadMaytapiSettings))]
-    public void AddMaytapi_BadSetting_FailsAtStartupNamingIt_AndSendsNothing(Action<MaytapiOptions> spoil, string setting)
+    public void AddMaytapi_BadSetting_FailsAtStartupNamingItAndSendsNothing(Action<MaytapiOptions> spoil, string setting)
     {
         using var services = TestServices.With(s => s.AddMaytapi(o =>
         {
             TestServices.ConfigureMaytapi(o);
             spoil(o);
         }));
-        TestServices.Answer(TestServices.MaytapiPath, TestServices.Json(200, TestServices.SuccessBody(WhatsAppProvider.Maytapi)));
+        TestServices.Answer(TestProvider.Maytapi, TestServices.Json(200, TestProvider.Maytapi.SuccessBody()));
 
         var error = Assert.Catch(() => services.Provider.GetRequiredService<IStartupValidator>().Validate())!;
 
@@ -64,7 +64,7 @@ public sealed class StartupValidationTests
     }
 
     [TestCaseSource(nameof(BadGreenApiSettings))]
-    public void AddGreenApi_BadSetting_FailsAtStartupNamingIt_AndSendsNothing(Action<GreenApiOptions> spoil, string setting)
+    public void AddGreenApi_BadSetting_FailsAtStartupNamingItAndSendsNothing(Action<GreenApiOptions> spoil, string setting)
     {
         using var services = TestServices.With(s => s.AddGreenApi(o =>
         {
@@ -108,7 +108,7 @@ public sealed class StartupValidationTests
     public async Task Send_KeyAtTheEdgeOfWhatIsAllowed_TravelsAsOneHeader()
     {
         const string key = "!#$%&'*+-./0123456789:;<=>?@AZ[\\]^_`az{|}~";
-        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(WhatsAppProvider.Maytapi)));
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestProvider.Maytapi.SuccessBody()));
         using var services = TestServices.With(s => s.AddMaytapi(o =>
         {
             TestServices.ConfigureMaytapi(o);

@@ -79,28 +79,28 @@ public sealed class StrictSuccessTests
     {
         foreach (var (what, body) in GreenApiUntrusted)
         {
-            yield return new TestCaseData(WhatsAppProvider.GreenApi, Encoding.UTF8.GetBytes(body)).SetName($"Send_GreenApi200_{Name(what)}_IsOutcomeUnknown");
+            yield return new TestCaseData(TestProvider.GreenApi.Name, Encoding.UTF8.GetBytes(body)).SetName($"Send_GreenApi200{Name(what)}_IsOutcomeUnknown");
         }
 
         foreach (var (what, body) in MaytapiUntrusted)
         {
-            yield return new TestCaseData(WhatsAppProvider.Maytapi, Encoding.UTF8.GetBytes(body)).SetName($"Send_Maytapi200_{Name(what)}_IsOutcomeUnknown");
+            yield return new TestCaseData(TestProvider.Maytapi.Name, Encoding.UTF8.GetBytes(body)).SetName($"Send_Maytapi200{Name(what)}_IsOutcomeUnknown");
         }
 
-        foreach (var provider in new[] { WhatsAppProvider.GreenApi, WhatsAppProvider.Maytapi })
+        foreach (var provider in TestProvider.All)
         {
-            var body = Encoding.UTF8.GetBytes(TestServices.SuccessBody(provider, "3EB0C767D097B7C7C030"));
-            yield return new TestCaseData(provider, (byte[])[0xEF, 0xBB, 0xBF, .. body]).SetName($"Send_{provider}200_ByteOrderMark_IsOutcomeUnknown");
-            yield return new TestCaseData(provider, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xFF, 0xFE, 0x30])).SetName($"Send_{provider}200_InvalidUtf8InTheId_IsOutcomeUnknown");
-            yield return new TestCaseData(provider, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xC0, 0xAF, 0x30])).SetName($"Send_{provider}200_OverlongUtf8InTheId_IsOutcomeUnknown");
-            yield return new TestCaseData(provider, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xED, 0xA0, 0x80])).SetName($"Send_{provider}200_EncodedSurrogateInTheId_IsOutcomeUnknown");
-            yield return new TestCaseData(provider, (byte[])[.. body, 0xFF]).SetName($"Send_{provider}200_InvalidUtf8AfterTheValue_IsOutcomeUnknown");
-            yield return new TestCaseData(provider, Encoding.Unicode.GetBytes(Encoding.UTF8.GetString(body))).SetName($"Send_{provider}200_Utf16_IsOutcomeUnknown");
+            var body = Encoding.UTF8.GetBytes(provider.SuccessBody("3EB0C767D097B7C7C030"));
+            yield return new TestCaseData(provider.Name, (byte[])[0xEF, 0xBB, 0xBF, .. body]).SetName($"Send_{provider.TestName}200ByteOrderMark_IsOutcomeUnknown");
+            yield return new TestCaseData(provider.Name, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xFF, 0xFE, 0x30])).SetName($"Send_{provider.TestName}200InvalidUtf8InTheId_IsOutcomeUnknown");
+            yield return new TestCaseData(provider.Name, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xC0, 0xAF, 0x30])).SetName($"Send_{provider.TestName}200OverlongUtf8InTheId_IsOutcomeUnknown");
+            yield return new TestCaseData(provider.Name, Replace(body, "3EB0"u8.ToArray(), [0x33, 0xED, 0xA0, 0x80])).SetName($"Send_{provider.TestName}200EncodedSurrogateInTheId_IsOutcomeUnknown");
+            yield return new TestCaseData(provider.Name, (byte[])[.. body, 0xFF]).SetName($"Send_{provider.TestName}200InvalidUtf8AfterTheValue_IsOutcomeUnknown");
+            yield return new TestCaseData(provider.Name, Encoding.Unicode.GetBytes(Encoding.UTF8.GetString(body))).SetName($"Send_{provider.TestName}200Utf16_IsOutcomeUnknown");
         }
     }
 
     [TestCaseSource(nameof(UntrustedBodies))]
-    public async Task Send_2xxWhoseBodyIsNotExactlyTheSpecs_IsOutcomeUnknownAndSentOnce(WhatsAppProvider provider, byte[] body)
+    public async Task Send_2xxWhoseBodyIsNotExactlyTheSpecs_IsOutcomeUnknownAndSentOnce(string provider, byte[] body)
     {
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", body));
         using var services = TestServices.For(provider, server.Url);
@@ -116,16 +116,16 @@ public sealed class StrictSuccessTests
 
     public static IEnumerable<TestCaseData> TrustedBodies()
     {
-        yield return new TestCaseData(WhatsAppProvider.GreenApi, 200, """{"idMessage":"3EB0C767D097B7C7C030","unknown":{"deep":[1,2,{"x":null}]},"IdMessage":5}""", "3EB0C767D097B7C7C030").SetName("Send_GreenApi200_UnknownFieldsTolerated_IsSuccess");
-        yield return new TestCaseData(WhatsAppProvider.GreenApi, 200, " \r\n\t{ \"idMessage\" : \"3EB0C767D097B7C7C030\" } \n", "3EB0C767D097B7C7C030").SetName("Send_GreenApi200_WhiteSpaceAround_IsSuccess");
-        yield return new TestCaseData(WhatsAppProvider.GreenApi, 200, """{"idMessage":"\u0033EB0\/x\u00e9\ud83d\ude00"}""", "3EB0/x\u00e9\ud83d\ude00").SetName("Send_GreenApi200_EscapesInTheId_IsSuccess");
-        yield return new TestCaseData(WhatsAppProvider.GreenApi, 202, """{"idMessage":"3EB0C767D097B7C7C030"}""", null).SetName("Send_GreenApi202_IsOutcomeUnknown");
-        yield return new TestCaseData(WhatsAppProvider.Maytapi, 200, """{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"m-1","ack":{"x":1}},"extra":[true]}""", "m-1").SetName("Send_Maytapi200_UnknownFieldsTolerated_IsSuccess");
-        yield return new TestCaseData(WhatsAppProvider.Maytapi, 200, """{"success":true,"data":{"msgId":"m-1"}}""", "m-1").SetName("Send_Maytapi200_NoChatId_IsSuccess");
+        yield return new TestCaseData(TestProvider.GreenApi.Name, 200, """{"idMessage":"3EB0C767D097B7C7C030","unknown":{"deep":[1,2,{"x":null}]},"IdMessage":5}""", "3EB0C767D097B7C7C030").SetName("Send_GreenApi200WithUnknownFields_IsSuccess");
+        yield return new TestCaseData(TestProvider.GreenApi.Name, 200, " \r\n\t{ \"idMessage\" : \"3EB0C767D097B7C7C030\" } \n", "3EB0C767D097B7C7C030").SetName("Send_GreenApi200WithWhiteSpaceAround_IsSuccess");
+        yield return new TestCaseData(TestProvider.GreenApi.Name, 200, """{"idMessage":"\u0033EB0\/x\u00e9\ud83d\ude00"}""", "3EB0/x\u00e9\ud83d\ude00").SetName("Send_GreenApi200WithEscapesInTheId_IsSuccess");
+        yield return new TestCaseData(TestProvider.GreenApi.Name, 202, """{"idMessage":"3EB0C767D097B7C7C030"}""", null).SetName("Send_GreenApi202_IsOutcomeUnknown");
+        yield return new TestCaseData(TestProvider.Maytapi.Name, 200, """{"success":true,"data":{"chatId":"905301111111@c.us","msgId":"m-1","ack":{"x":1}},"extra":[true]}""", "m-1").SetName("Send_Maytapi200WithUnknownFields_IsSuccess");
+        yield return new TestCaseData(TestProvider.Maytapi.Name, 200, """{"success":true,"data":{"msgId":"m-1"}}""", "m-1").SetName("Send_Maytapi200WithoutChatId_IsSuccess");
     }
 
     [TestCaseSource(nameof(TrustedBodies))]
-    public async Task Send_2xxBody_IsSuccessOnlyWhenTheSpecSaysSo(WhatsAppProvider provider, int status, string body, string? expectedId)
+    public async Task Send_2xxBody_IsSuccessOnlyWhenTheSpecSaysSo(string provider, int status, string body, string? expectedId)
     {
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(status, "application/json", body));
         using var services = TestServices.For(provider, server.Url);
@@ -145,7 +145,7 @@ public sealed class StrictSuccessTests
     public async Task Send_GreenApi200WithCode401_IsAuthenticationNotUnknown()
     {
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", """{"code":401,"description":"Unauthorized"}"""));
-        using var services = TestServices.For(WhatsAppProvider.GreenApi, server.Url);
+        using var services = TestServices.For(TestProvider.GreenApi.Name, server.Url);
 
         var error = Assert.ThrowsAsync<WhatsAppAuthenticationException>(() => services.Sender.SendTextAsync(Person, "hi"))!;
 

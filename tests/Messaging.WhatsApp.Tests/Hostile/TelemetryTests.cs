@@ -24,17 +24,14 @@ public sealed class TelemetryTests
 {
     private static readonly ChatAddress Person = ChatAddress.Parse("905301111111");
 
-    [TestCase(WhatsAppProvider.GreenApi)]
-    [TestCase(WhatsAppProvider.Maytapi)]
-    public async Task Send_WithOpenTelemetryAndEveryListener_NoSecretAnywhere(WhatsAppProvider provider)
+    [TestCaseSource(typeof(TestProvider), nameof(TestProvider.All))]
+    public async Task Send_WithOpenTelemetryAndEveryListener_NoSecretAnywhere(TestProvider provider)
     {
-        var secret = TestServices.SecretOf(provider);
+        var secret = provider.Secret;
         using var capture = new Capture();
-        var echo = provider == WhatsAppProvider.GreenApi
-            ? $$"""{"statusCode":400,"path":"{{TestServices.GreenPath}}","message":"Validation failed"}"""
-            : $$"""{"success":false,"message":"key {{secret}} refused"}""";
+        var echo = SecretEchoingRejection(provider);
         var answers = new Queue<byte[]>([
-            RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(provider, "ok-1")),
+            RawHttpServer.Response(200, "application/json", provider.SuccessBody("ok-1")),
             RawHttpServer.Response(400, "application/json", echo),
             RawHttpServer.Response(307, null, string.Empty, ("Location", "http://127.0.0.1:9/" + secret)),
         ]);
@@ -49,7 +46,7 @@ public sealed class TelemetryTests
             await responder.WriteAsync(answer);
             responder.Close();
         });
-        using (var services = TestServices.For(provider, server.Url, retries: false))
+        using (var services = TestServices.For(provider.Name, server.Url, retries: false))
         {
             await services.Sender.SendTextAsync(Person, "hi");
             Assert.CatchAsync<WhatsAppException>(() => services.Sender.SendTextAsync(Person, "hi"));
@@ -69,8 +66,8 @@ public sealed class TelemetryTests
     public async Task Send_GreenApi_EmitsASendSpanAndAnAttemptSpanWithHttpConventions()
     {
         using var capture = new Capture();
-        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(WhatsAppProvider.GreenApi, "3EB0C767D097B7C7C030")));
-        using (var services = TestServices.For(WhatsAppProvider.GreenApi, server.Url))
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", TestProvider.GreenApi.SuccessBody("3EB0C767D097B7C7C030")));
+        using (var services = TestServices.For(TestProvider.GreenApi.Name, server.Url))
         {
             await services.Sender.SendTextAsync(Person, "hi");
         }
@@ -104,7 +101,7 @@ public sealed class TelemetryTests
     {
         using var capture = new Capture();
         await using var server = RawHttpServer.Answering(RawHttpServer.Response(400, "application/json", """{"success":false,"message":"nope"}"""));
-        using (var services = TestServices.For(WhatsAppProvider.Maytapi, server.Url))
+        using (var services = TestServices.For(TestProvider.Maytapi.Name, server.Url))
         {
             Assert.CatchAsync<WhatsAppRequestRejectedException>(() => services.Sender.SendTextAsync(Person, "hi"));
         }
@@ -131,10 +128,10 @@ public sealed class TelemetryTests
             var first = System.Threading.Interlocked.Increment(ref answered) == 1;
             await responder.WriteAsync(first
                 ? RawHttpServer.Response(429, null, string.Empty)
-                : RawHttpServer.Response(200, "application/json", TestServices.SuccessBody(WhatsAppProvider.GreenApi)));
+                : RawHttpServer.Response(200, "application/json", TestProvider.GreenApi.SuccessBody()));
             responder.Close();
         });
-        using (var services = TestServices.For(WhatsAppProvider.GreenApi, server.Url))
+        using (var services = TestServices.For(TestProvider.GreenApi.Name, server.Url))
         {
             await services.Sender.SendTextAsync(Person, "hi");
         }
@@ -148,6 +145,14 @@ public sealed class TelemetryTests
             Assert.That(capture.Count("whatsapp.client.rate_limit.wait.duration"), Is.EqualTo(2), "one wait per attempt");
         });
     }
+
+    /// <summary>A 400 in which the provider echoes its credential back: GREEN-API the request path with the token, Maytapi the key in its message.</summary>
+    private static string SecretEchoingRejection(TestProvider provider) => provider.Name switch
+    {
+        "green-api" => $$"""{"statusCode":400,"path":"{{provider.Path}}","message":"Validation failed"}""",
+        "maytapi" => $$"""{"success":false,"message":"key {{provider.Secret}} refused"}""",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider.Name, "No credential-echoing answer is known for this provider."),
+    };
 
     /// <summary>Everything an app could collect: OpenTelemetry tracing and metrics with the HttpClient instrumentation, a listener on every activity source, an EventListener on System.Net.</summary>
     private sealed class Capture : IDisposable

@@ -88,6 +88,9 @@ public sealed class TestProvider
     /// <summary>The stable name, e.g. <c>green-api</c>.</summary>
     public string Name => Provider.Name;
 
+    /// <summary>The name as one word for test names, e.g. <c>GreenApi</c> for <c>green-api</c>.</summary>
+    public string TestName => string.Concat(Name.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
     /// <summary>The path of the test sender's sendMessage request.</summary>
     public string Path { get; }
 

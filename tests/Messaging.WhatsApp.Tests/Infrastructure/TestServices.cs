@@ -115,5 +115,27 @@ public sealed class TestServices : IDisposable
     /// <summary>Answers every request on <paramref name="provider"/>'s send path with <paramref name="response"/>.</summary>
     public static void Answer(TestProvider provider, IResponseBuilder response) => Answer(provider.Path, response);
 
+    /// <summary>Resets WireMock and answers every request on <paramref name="path"/> with the given response.</summary>
+    public static void Answer(string path, IResponseBuilder response)
+    {
+        Server.Reset();
+        Server.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(response);
+    }
+
+    public static IResponseBuilder Json(int status, string body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+
+    public static IResponseBuilder Text(int status, string contentType, string body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", contentType).WithBody(body);
+
+    public static int RequestsReceived => Server.LogEntries.Count;
+
+    /// <summary>The requests received once <paramref name="settle"/> has passed, for answers WireMock delays.</summary>
+    public static async System.Threading.Tasks.Task<int> RequestsReceivedAfter(TimeSpan settle)
+    {
+        await System.Threading.Tasks.Task.Delay(settle).ConfigureAwait(false);
+        return RequestsReceived;
+    }
+
     public void Dispose() => Provider.Dispose();
 }
