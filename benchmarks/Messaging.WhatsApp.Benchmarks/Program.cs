@@ -8,6 +8,8 @@ using Messaging.WhatsApp.Benchmarks;
 //   (no arguments or BenchmarkDotNet's)         one send per operation, in memory and over loopback
 //   --throughput [count] [concurrency]          N sends at concurrency C against a separate server process
 //   --server <port>, --throughput-variant ...   the processes the throughput mode starts
+//   --receive-throughput [count] [concurrency]  N notifications at concurrency C to the webhooks in a separate server process
+//   --receive-server <port>, --receive-load ... the processes the receive throughput mode starts
 static int Arg(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
@@ -17,6 +19,12 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64));
     case "--throughput-variant":
         return await Throughput.RunVariantAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--receive-throughput":
+        return await ReceiveThroughput.RunAllAsync(Arg(args, 1, 100_000), Arg(args, 2, 64));
+    case "--receive-load":
+        return await ReceiveThroughput.LoadAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--receive-server":
+        return await ReceiveThroughput.ServeAsync(Arg(args, 1, 0));
     case "--server":
         await using (var server = await LoopbackServer.StartAsync(Arg(args, 1, 0)))
         {

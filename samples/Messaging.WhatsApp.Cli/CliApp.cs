@@ -5,25 +5,24 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
-/// <c>whatsapp-send</c>: parses the arguments, picks real credentials or the embedded sandbox, sends one text
-/// through the SDK and reports the outcome as one line and an exit code (see <see cref="ExitCodes"/>).
+/// <c>whatsapp-send</c>: parses the arguments and runs the command: a send through real credentials or the
+/// embedded sandbox, optionally waiting for its delivery status (<see cref="SendCommandRunner"/>), or
+/// <c>listen</c> (<see cref="ListenCommandRunner"/>). Results go to stdout, failures to stderr as one line, and
+/// the exit code says which (see <see cref="ExitCodes"/>).
 /// </summary>
 internal static class CliApp
 {
     /// <summary>Runs the command in-process.</summary>
     /// <param name="args">The command-line arguments.</param>
-    /// <param name="stdout">Receives the one success line, or the help.</param>
-    /// <param name="stderr">Receives the one failure line.</param>
+    /// <param name="stdout">Receives the success line, the update lines, or the help.</param>
+    /// <param name="stderr">Receives the failure line, and the <c>listening</c> lines.</param>
     /// <param name="environment">Environment variables to read instead of the process's and the user secrets, or null for the real ones.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <param name="cancellationToken">Cancels the send, ends a wait, or stops <c>listen</c> (which then exits 0).</param>
     /// <returns>The exit code.</returns>
     public static async Task<int> RunAsync(
         IReadOnlyList<string> args,
@@ -40,87 +39,68 @@ internal static class CliApp
         if (parsed.Help)
         {
             await stdout.WriteLineAsync(CommandLine.Help).ConfigureAwait(false);
-            return ExitCodes.Sent;
+            return ExitCodes.Success;
         }
 
-        if (parsed.Command is not { } command)
-        {
-            return await ReportAsync(stderr, Failure.Usage(parsed.Error!)).ConfigureAwait(false);
-        }
-
-        ChatAddress chat;
-        try
-        {
-            chat = ChatAddress.Parse(command.To);
-        }
-        catch (FormatException e)
-        {
-            return await ReportAsync(stderr, new Failure(ExitCodes.Usage, "failed: --to: " + e.Message)).ConfigureAwait(false);
-        }
-
-        var profile = command.Provider;
         var configuration = CliConfiguration.Build(environment);
-        var secrets = ProviderProfile.All.Select(p => p.Secret(configuration)).ToList();
-        var useSandbox = command.Sandbox || !profile.HasAnyCredential(configuration);
-
-        using var sandbox = useSandbox ? SandboxServer.Start() : null;
-        if (sandbox is not null)
+        return parsed.Command switch
         {
-            configuration = CliConfiguration.With(configuration, sandbox.SettingsFor(profile));
-        }
-
-        var services = new ServiceCollection()
-            .AddLogging(logging => ConfigureLogging(logging, configuration));
-        profile.Register(services, configuration.GetSection(profile.SectionName));
-        var provider = services.BuildServiceProvider();
-        await using (provider.ConfigureAwait(false))
-        {
-            IWhatsAppSender sender;
-            try
-            {
-                provider.GetRequiredService<IStartupValidator>().Validate();
-                sender = provider.GetRequiredService<IWhatsAppSender>();
-            }
-            catch (InvalidOperationException e)
-            {
-                // A value that does not bind (e.g. IdInstance=abc) surfaces here.
-                return await ReportAsync(stderr, Failure.Configuration(e, secrets)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OptionsValidationException or AggregateException)
-            {
-                return await ReportAsync(stderr, Failure.From(e, secrets)).ConfigureAwait(false);
-            }
-
-            try
-            {
-                var result = await sender.SendTextAsync(chat, command.Text, command.ReplyTo, cancellationToken).ConfigureAwait(false);
-                var mode = sandbox is null ? string.Empty : " (sandbox)";
-                await stdout.WriteLineAsync($"sent via {profile.DisplayName}{mode}: message {result.MessageId} to {result.ChatId}").ConfigureAwait(false);
-                return ExitCodes.Sent;
-            }
-            catch (Exception e) when (e is WhatsAppException or ArgumentException or OperationCanceledException)
-            {
-                return await ReportAsync(stderr, Failure.From(e, secrets)).ConfigureAwait(false);
-            }
-        }
+            SendCommand send => await SendCommandRunner.RunAsync(send, configuration, stdout, stderr, cancellationToken).ConfigureAwait(false),
+            ListenCommand listen => await ListenCommandRunner.RunAsync(listen, configuration, stdout, stderr, cancellationToken).ConfigureAwait(false),
+            _ => await ReportAsync(stderr, Failure.Usage(parsed.Error!, parsed.Synopsis)).ConfigureAwait(false),
+        };
     }
 
-    /// <summary>
-    /// Console logging at Warning unless <c>Logging__LogLevel__Default</c> says otherwise, all of it on stderr
-    /// so that stdout carries only the result line.
-    /// </summary>
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
-    {
-        logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddConfiguration(configuration.GetSection("Logging"))
-            .AddSimpleConsole(o => o.SingleLine = true);
-        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    }
-
-    private static async Task<int> ReportAsync(TextWriter stderr, Failure failure)
+    /// <summary>Writes the failure's line and returns its exit code.</summary>
+    /// <param name="stderr">Where the line goes.</param>
+    /// <param name="failure">The failure.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> ReportAsync(TextWriter stderr, Failure failure)
     {
         await stderr.WriteLineAsync(failure.Line).ConfigureAwait(false);
         return failure.ExitCode;
+    }
+
+    /// <summary>Every secret configured, the sender's and the webhooks', to mask in failure lines.</summary>
+    /// <param name="configuration">The configuration as given (before any sandbox settings).</param>
+    /// <returns>The secret values; null for those not set.</returns>
+    public static IReadOnlyList<string?> Secrets(IConfiguration configuration) =>
+        ProviderProfile.All.SelectMany(p => p.Secrets(configuration)).ToList();
+
+    /// <summary>
+    /// Starts the webhook endpoints and prints where they are, or returns why they cannot start: a setting that
+    /// breaks its rules, or an address that cannot be bound (exit 2 for both: nothing was sent).
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="profiles">The providers to receive from.</param>
+    /// <param name="address">Where to listen.</param>
+    /// <param name="watch">The handler of the updates.</param>
+    /// <param name="stderr">Receives the <c>listening</c> lines.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running listener, or the failure.</returns>
+    public static async Task<(WebhookListener? Listener, Failure? Failure)> StartListenerAsync(
+        IConfiguration configuration,
+        IReadOnlyList<ProviderProfile> profiles,
+        WebhookAddress address,
+        UpdateWatch watch,
+        TextWriter stderr,
+        CancellationToken cancellationToken)
+    {
+        WebhookListener listener;
+        try
+        {
+            listener = await WebhookListener.StartAsync(configuration, profiles, address, watch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OptionsValidationException or AggregateException)
+        {
+            return (null, Failure.From(e, Secrets(configuration)));
+        }
+        catch (IOException e)
+        {
+            return (null, new Failure(ExitCodes.Usage, $"failed: {e.Message} Choose another --port or --bind."));
+        }
+
+        await listener.AnnounceAsync(stderr).ConfigureAwait(false);
+        return (listener, null);
     }
 }

@@ -3,8 +3,11 @@ namespace Messaging.WhatsApp.Cli;
 /// <summary>The process exit codes of <c>whatsapp-send</c>; scripts branch on them.</summary>
 internal static class ExitCodes
 {
-    /// <summary>The gateway accepted the message.</summary>
-    public const int Sent = 0;
+    /// <summary>
+    /// The gateway accepted the message; with <c>--wait</c>, it also reported it delivered, read or played.
+    /// <c>listen</c> stopped by Ctrl+C or SIGTERM; <c>--help</c>.
+    /// </summary>
+    public const int Success = 0;
 
     /// <summary>Any other failure.</summary>
     public const int Failed = 1;
@@ -23,4 +26,16 @@ internal static class ExitCodes
 
     /// <summary>The message may have been sent. Check before sending again.</summary>
     public const int OutcomeUnknown = 6;
+
+    /// <summary>
+    /// <c>--wait</c>: the message was accepted, then the gateway reported it failed (the update's error says why)
+    /// or deleted. It will not be delivered as sent.
+    /// </summary>
+    public const int NotDelivered = 7;
+
+    /// <summary>
+    /// <c>--wait</c>: the message was accepted, but neither a delivery nor a failure was reported before the wait
+    /// ended (its time ran out, or Ctrl+C). It may still be delivered: do not resend blindly.
+    /// </summary>
+    public const int NoFinalStatus = 8;
 }

@@ -12,9 +12,10 @@ internal sealed record Failure(int ExitCode, string Line)
 {
     /// <summary>A usage error: the problem and the synopsis, on one line.</summary>
     /// <param name="problem">What is wrong with the arguments.</param>
+    /// <param name="synopsis">The synopsis of the command the arguments meant.</param>
     /// <returns>The failure.</returns>
-    public static Failure Usage(string problem) =>
-        new(ExitCodes.Usage, $"failed: {problem}. usage: {CommandLine.Synopsis}");
+    public static Failure Usage(string problem, string synopsis) =>
+        new(ExitCodes.Usage, $"failed: {problem}. usage: {synopsis}");
 
     /// <summary>
     /// Maps an exception to its exit code and line. Only the exception's message is used (never a stack

@@ -13,8 +13,9 @@ namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
 /// What the CLI knows about one provider: its names on the command line, its configuration section and
-/// credentials, its registration, and how the embedded sandbox plays it from a recorded exchange. The CLI
-/// knows providers only through <see cref="All"/>: a new provider is one more entry.
+/// credentials, its registration, how the embedded sandbox plays it from a recorded exchange, and how its
+/// notifications are received (<see cref="Webhook"/>). The CLI knows providers only through <see cref="All"/>:
+/// a new provider is one more entry.
 /// </summary>
 /// <param name="Provider">The gateway.</param>
 /// <param name="CommandLineNames">The names <c>--provider</c> accepts, the first one canonical.</param>
@@ -26,6 +27,7 @@ namespace Messaging.WhatsApp.Cli;
 /// <param name="SandboxSettings">The settings, keys relative to the section, that point the sender at a
 /// sandbox at the given root with the recording's credentials.</param>
 /// <param name="SandboxBody">The body the sandbox answers a request with, from the recording.</param>
+/// <param name="Webhook">How its notifications are received, and played by the sandbox.</param>
 internal sealed record ProviderProfile(
     WhatsAppProvider Provider,
     IReadOnlyList<string> CommandLineNames,
@@ -35,7 +37,8 @@ internal sealed record ProviderProfile(
     Action<IServiceCollection, IConfiguration> Register,
     string SandboxRecording,
     Func<RecordedExchange, Uri, IEnumerable<KeyValuePair<string, string?>>> SandboxSettings,
-    Func<RecordedExchange, IRequestMessage, string> SandboxBody)
+    Func<RecordedExchange, IRequestMessage, string> SandboxBody,
+    WebhookProfile Webhook)
 {
     /// <summary>Maytapi: product, phone and key.</summary>
     public static readonly ProviderProfile Maytapi = new(
@@ -53,7 +56,15 @@ internal sealed record ProviderProfile(
             KeyValuePair.Create(nameof(MaytapiOptions.PhoneId), recording.PathParameter("phoneId")),
             KeyValuePair.Create(nameof(MaytapiOptions.ApiKey), recording.RequestHeader(MaytapiClient.ApiKeyHeader)),
         ],
-        MaytapiBody);
+        MaytapiBody,
+        new WebhookProfile(
+            nameof(MaytapiOptions.WebhookSecret),
+            (services, section) => services.AddMaytapiWebhook(section),
+            RegisterSenderWithPolling: null,
+            // ack-several's first entry is the 'reached' ack (delivered to the phone); the sandbox posts it alone.
+            ["maytapi-notifications/ack-delivered.json", "maytapi-notifications/ack-several.json"],
+            recording => recording.QueryParameter("secret"),
+            MaytapiNotification));
 
     /// <summary>GREEN-API: instance and token; the host is optional and not a credential.</summary>
     public static readonly ProviderProfile GreenApi = new(
@@ -70,7 +81,16 @@ internal sealed record ProviderProfile(
             KeyValuePair.Create(nameof(GreenApiOptions.IdInstance), recording.PathParameter("idInstance")),
             KeyValuePair.Create(nameof(GreenApiOptions.ApiTokenInstance), recording.PathParameter("apiTokenInstance")),
         ],
-        (recording, _) => recording.ResponseBody);
+        (recording, _) => recording.ResponseBody,
+        new WebhookProfile(
+            nameof(GreenApiOptions.WebhookToken),
+            (services, section) => services.AddGreenApiWebhook(section),
+            (services, section) => services.AddGreenApi(section).AddNotificationPolling(),
+            ["green-api-notifications/outgoing-status-sent.json", "green-api-notifications/outgoing-status-delivered.json"],
+            recording => recording.RequestHeader("Authorization") is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+                ? header["Bearer ".Length..]
+                : null,
+            GreenApiNotification));
 
     /// <summary>Every provider the CLI can send through.</summary>
     public static IReadOnlyList<ProviderProfile> All { get; } = [Maytapi, GreenApi];
@@ -96,10 +116,25 @@ internal sealed record ProviderProfile(
         return CredentialKeys.Any(key => !string.IsNullOrWhiteSpace(section[key]));
     }
 
-    /// <summary>The configured secret, or null, so that it can be masked in output.</summary>
+    /// <summary>True when the webhook credential is configured: <c>listen</c> runs this provider's endpoint.</summary>
     /// <param name="configuration">The configuration.</param>
-    /// <returns>The secret value, or null.</returns>
-    public string? Secret(IConfiguration configuration) => configuration.GetSection(SectionName)[SecretKey];
+    /// <returns>Whether the webhook's secret key has a value.</returns>
+    public bool HasWebhookCredential(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration.GetSection(SectionName)[Webhook.SecretKey]);
+
+    /// <summary>The configured secrets (the sender's and the webhook's), so that they can be masked in output.</summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>The secret values; null for those not set.</returns>
+    public IEnumerable<string?> Secrets(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        return [section[SecretKey], section[Webhook.SecretKey]];
+    }
+
+    /// <summary>The environment variable of a key of this provider's section, e.g. <c>GreenApi__WebhookToken</c>.</summary>
+    /// <param name="key">The key in the section.</param>
+    /// <returns>The variable's name.</returns>
+    public string EnvironmentVariable(string key) => SectionName + "__" + key;
 
     /// <summary>The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does.</summary>
     private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent)
@@ -112,5 +147,25 @@ internal sealed record ProviderProfile(
         }
 
         return body.ToString(Newtonsoft.Json.Formatting.None);
+    }
+
+    /// <summary>An outgoingMessageStatus about the sent message.</summary>
+    private static JObject GreenApiNotification(JObject body, SendResult sent, DateTimeOffset time)
+    {
+        body["idMessage"] = sent.MessageId;
+        body["chatId"] = sent.ChatId;
+        body["timestamp"] = time.ToUnixTimeSeconds();
+        return body;
+    }
+
+    /// <summary>An ack with one entry, the recording's first, about the sent message.</summary>
+    private static JObject MaytapiNotification(JObject body, SendResult sent, DateTimeOffset time)
+    {
+        var ack = (JObject)body["data"]![0]!;
+        ack["msgId"] = sent.MessageId;
+        ack["chatId"] = sent.ChatId;
+        ack["time"] = time.ToUnixTimeSeconds();
+        body["data"] = new JArray(ack);
+        return body;
     }
 }

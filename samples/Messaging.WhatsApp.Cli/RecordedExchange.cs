@@ -23,6 +23,9 @@ internal sealed class RecordedExchange
 
     public IEnumerable<KeyValuePair<string, string>> ResponseHeaders => Headers(_root["response"]!);
 
+    /// <summary>A copy of the request's JSON body (a notification's, for the recorded notifications).</summary>
+    public JObject RequestBody => (JObject)_root["request"]!["body"]!.DeepClone();
+
     public string ResponseBody => _root["response"]!["body"]?.ToString(Newtonsoft.Json.Formatting.None) ?? (string?)_root["response"]!["text"] ?? string.Empty;
 
     /// <summary>Loads the recording embedded as <c>Sandbox/&lt;provider&gt;/&lt;file&gt;</c>.</summary>
@@ -38,6 +41,8 @@ internal sealed class RecordedExchange
     public string? ServerVariable(string name) => (string?)_root["request"]!["serverVariables"]?[name];
 
     public string? PathParameter(string name) => (string?)_root["request"]!["pathParameters"]?[name];
+
+    public string? QueryParameter(string name) => (string?)_root["request"]!["query"]?[name];
 
     public string? RequestHeader(string name) => (string?)_root["request"]!["headers"]?[name];
 

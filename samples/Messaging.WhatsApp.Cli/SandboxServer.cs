@@ -2,7 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -15,17 +18,25 @@ namespace Messaging.WhatsApp.Cli;
 /// The embedded sandbox: a WireMock server on a free loopback port that answers each provider's sendMessage
 /// as its recorded success exchange does (the recordings of specs/recordings, embedded in this assembly). It
 /// accepts only the credentials of those recordings, which <see cref="SettingsFor"/> hands to the sender, so a
-/// send through it exercises the real sender, its URL and header building, and the real HTTP stack.
+/// send through it exercises the real sender, its URL and header building, and the real HTTP stack. Like the
+/// gateway, it then posts the message's notifications to a webhook (<see cref="DeliverStatusesAsync"/>): the
+/// recorded ones, with the recorded credential, which <see cref="SettingsFor"/> hands to the webhook endpoint.
 /// </summary>
 internal sealed class SandboxServer : IDisposable
 {
     private readonly WireMockServer _server;
     private readonly Dictionary<ProviderProfile, RecordedExchange> _recordings;
+    private readonly Dictionary<ProviderProfile, IReadOnlyList<RecordedExchange>> _notifications;
+    private readonly HttpClient _webhookClient = new();
 
-    private SandboxServer(WireMockServer server, Dictionary<ProviderProfile, RecordedExchange> recordings)
+    private SandboxServer(
+        WireMockServer server,
+        Dictionary<ProviderProfile, RecordedExchange> recordings,
+        Dictionary<ProviderProfile, IReadOnlyList<RecordedExchange>> notifications)
     {
         _server = server;
         _recordings = recordings;
+        _notifications = notifications;
     }
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
@@ -36,6 +47,8 @@ internal sealed class SandboxServer : IDisposable
     public static SandboxServer Start()
     {
         var recordings = ProviderProfile.All.ToDictionary(p => p, p => RecordedExchange.Load(p.SandboxRecording));
+        var notifications = ProviderProfile.All.ToDictionary(
+            p => p, IReadOnlyList<RecordedExchange> (p) => p.Webhook.SandboxNotifications.Select(RecordedExchange.Load).ToList());
         var server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"],
@@ -45,7 +58,7 @@ internal sealed class SandboxServer : IDisposable
 
         try
         {
-            var sandbox = new SandboxServer(server, recordings);
+            var sandbox = new SandboxServer(server, recordings, notifications);
             foreach (var (profile, recording) in recordings)
             {
                 sandbox.Answer(profile, recording);
@@ -60,19 +73,64 @@ internal sealed class SandboxServer : IDisposable
         }
     }
 
-    /// <summary>The settings that point <paramref name="profile"/>'s sender at this sandbox with its fake credentials.</summary>
+    /// <summary>
+    /// The settings that point <paramref name="profile"/>'s sender at this sandbox with its fake credentials, and
+    /// give its webhook endpoint the credential the sandbox's notifications present.
+    /// </summary>
     /// <param name="profile">The provider.</param>
     /// <returns>Configuration keys (with ':' separators) and values.</returns>
     public IEnumerable<KeyValuePair<string, string?>> SettingsFor(ProviderProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        var webhookSecret = KeyValuePair.Create(profile.Webhook.SecretKey, profile.Webhook.SandboxSecret(_notifications[profile][0]));
         return profile.SandboxSettings(_recordings[profile], Url)
+            .Append(webhookSecret)
             .Select(setting => KeyValuePair.Create(profile.SectionName + ":" + setting.Key, setting.Value));
+    }
+
+    /// <summary>
+    /// Posts the message's <c>sent</c> then <c>delivered</c> notifications to <paramref name="webhookUrl"/>, as the
+    /// gateway does to the URL set in its console: the recorded notifications, with their headers (GREEN-API's
+    /// token among them), reporting on <paramref name="sent"/> now.
+    /// </summary>
+    /// <param name="profile">The provider.</param>
+    /// <param name="sent">What the send returned.</param>
+    /// <param name="webhookUrl">The URL the webhook endpoint is reached at, with its secret if it has one.</param>
+    /// <param name="cancellationToken">Stops the deliveries.</param>
+    /// <returns>A task that completes when every notification was accepted.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint did not answer 2xx.</exception>
+    public async Task DeliverStatusesAsync(ProviderProfile profile, SendResult sent, Uri webhookUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(sent);
+        foreach (var recording in _notifications[profile])
+        {
+            var body = profile.Webhook.SandboxNotification(recording.RequestBody, sent, DateTimeOffset.UtcNow);
+            using var request = new HttpRequestMessage(new HttpMethod(recording.Method), webhookUrl)
+            {
+                Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body.ToString(Newtonsoft.Json.Formatting.None))),
+            };
+            foreach (var (name, value) in recording.RequestHeaders)
+            {
+                if (!request.Headers.TryAddWithoutValidation(name, value))
+                {
+                    request.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await _webhookClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException(
+                    $"the sandbox's {profile.DisplayName} notification was refused by the webhook endpoint with HTTP {(int)response.StatusCode}");
+            }
+        }
     }
 
     /// <summary>Stops the server.</summary>
     public void Dispose()
     {
+        _webhookClient.Dispose();
         _server.Stop();
         _server.Dispose();
     }

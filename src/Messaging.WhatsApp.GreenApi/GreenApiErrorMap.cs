@@ -53,16 +53,7 @@ internal static class GreenApiErrorMap
 
     public static WhatsAppException Map(GreenApiException exception, SecretRedactor redactor, TimeProvider time)
     {
-        var status = exception.StatusCode;
-        var body = redactor.RedactOrNull(exception.Response);
-        var json = ErrorBody.TryParseObject(body);
-        var plainText = json is null ? ErrorBody.PlainText(body) : null;
-        var details = new WhatsAppErrorDetails(
-            GreenApiOptions.Provider,
-            (HttpStatusCode)status,
-            ProviderMessage: redactor.RedactOrNull(ProviderMessage(exception, json, plainText)),
-            ResponseBody: WhatsAppErrorDetails.Truncate(body));
-
+        var (status, details, body, plainText) = Read(exception, redactor);
         return status switch
         {
             >= 200 and < 300 => new WhatsAppOutcomeUnknownException(
@@ -88,6 +79,51 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API failed while handling the request; the message may have been sent"), details),
             _ => new WhatsAppException(details.Describe("GREEN-API did not accept the message"), details),
         };
+    }
+
+    /// <summary>
+    /// What an answer other than a success to a method that changes nothing (a lookup, receiveNotification,
+    /// deleteNotification) becomes: the same kinds as for a send, except that nothing can have been sent, so a
+    /// server error or an unreadable success is a plain <see cref="WhatsAppException"/> (asking again is safe).
+    /// </summary>
+    public static WhatsAppException MapRead(GreenApiException exception, string method, SecretRedactor redactor, TimeProvider time)
+    {
+        var (status, details, body, plainText) = Read(exception, redactor);
+        return status switch
+        {
+            >= 200 and < 300 => new WhatsAppException(
+                details.Describe($"GREEN-API answered {method} with a body that does not match the spec"), details),
+            >= 300 and < 400 => new WhatsAppException(
+                details.Describe(ResponseHeaders.DescribeRedirect("GREEN-API", exception.Headers, redactor)), details),
+            400 when Mentions(plainText, UnusableTexts) => new WhatsAppAuthenticationException(
+                details.Describe("The GREEN-API instance is expired or deleted"), details),
+            400 when Mentions(plainText, NotReadyTexts) => new WhatsAppInstanceNotReadyException(
+                details.Describe("The GREEN-API instance is not ready"), details),
+            400 => new WhatsAppRequestRejectedException(
+                details.Describe($"GREEN-API refused the {method} request"), details),
+            401 or 403 => new WhatsAppAuthenticationException(
+                details.Describe("GREEN-API refused the credentials (wrong token, instance or host)"), details),
+            429 => new WhatsAppRateLimitedException(
+                details.Describe($"GREEN-API's rate limit for {method} was exceeded"), details, ResponseHeaders.RetryAfter(exception.Headers, time), isSafeToRetry: true),
+            466 => new WhatsAppQuotaExceededException(
+                details.Describe("The GREEN-API monthly quota is used up"), details),
+            _ => new WhatsAppException(
+                details.Describe($"GREEN-API failed to answer {method}; asking again is safe"), details),
+        };
+    }
+
+    private static (int Status, WhatsAppErrorDetails Details, string? Body, string? PlainText) Read(GreenApiException exception, SecretRedactor redactor)
+    {
+        var status = exception.StatusCode;
+        var body = redactor.RedactOrNull(exception.Response);
+        var json = ErrorBody.TryParseObject(body);
+        var plainText = json is null ? ErrorBody.PlainText(body) : null;
+        var details = new WhatsAppErrorDetails(
+            GreenApiOptions.Provider,
+            (HttpStatusCode)status,
+            ProviderMessage: redactor.RedactOrNull(ProviderMessage(exception, json, plainText)),
+            ResponseBody: WhatsAppErrorDetails.Truncate(body));
+        return (status, details, body, plainText);
     }
 
     private static bool Mentions(string? text, string[] phrases)

@@ -39,6 +39,22 @@ public sealed class GreenApiOptions : WhatsAppSenderOptions
     /// on the wire, and is removed from every log line, exception and ToString().</summary>
     public string ApiTokenInstance { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The token GREEN-API puts in the <c>Authorization</c> header of every webhook request: the value set as
+    /// <c>webhookUrlToken</c> in the instance's settings (console or SetSettings). Required by
+    /// <c>AddGreenApiWebhook</c> only; never logged.
+    /// </summary>
+    public string? WebhookToken { get; set; }
+
+    /// <summary>The provider's webhooks as the shared receiving machinery needs them.</summary>
+    internal static ReceiverDefinition<GreenApiOptions> Receiver { get; } = new(
+        Provider,
+        DefaultSectionName,
+        WebhookCredentialPlace.AuthorizationHeader,
+        o => o.WebhookToken,
+        (o, check) => check.Credential(nameof(WebhookToken), o.WebhookToken, "the webhookUrlToken set in the instance's settings, which GREEN-API sends in the Authorization header"),
+        GreenApiNotificationReader.Read);
+
     /// <summary>The instance's host with a trailing '/'.</summary>
     internal override Uri BaseAddress() => Guard.WithTrailingSlash(ApiUrl);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -32,6 +33,12 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
     internal GreenApiSender(SenderCore<GreenApiOptions, GreenApiClient> core) : base(core) { }
 
+    /// <summary>How late GREEN-API's journals may show a message: up to 2 minutes, as its documentation says.</summary>
+    public static TimeSpan JournalDelay { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How far apart GREEN-API's clock and this machine's may be, for matching journal times.</summary>
+    private static readonly TimeSpan ClockDifference = TimeSpan.FromMinutes(1);
+
     /// <inheritdoc />
     public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
@@ -55,4 +62,125 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
                 : throw GreenApiErrorMap.MapAnswerWithoutId(answer, core.Redactor),
             static (GreenApiException e, SenderCore<GreenApiOptions, GreenApiClient> core) => GreenApiErrorMap.Map(e, core.Redactor, core.Time),
             cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<SentMessageLookup> FindSentMessageAsync(ChatAddress chat, string text, DateTimeOffset sentAfter, CancellationToken cancellationToken = default)
+    {
+        GreenApiRequestValidator.ValidateText(chat, text, null);
+        var now = Core.Time.GetUtcNow();
+        if (sentAfter > now + ClockDifference)
+        {
+            throw new WhatsAppArgumentException(nameof(sentAfter), "must not be in the future: pass the time taken just before the send");
+        }
+
+        // Whole minutes back to the attempt, plus the clock difference; at least one.
+        var minutes = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling((now - sentAfter + ClockDifference).TotalMinutes)));
+        ICollection<GreenApiJournalMessage> messages;
+        try
+        {
+            messages = await Core.Client().LastOutgoingMessagesAsync(Core.Options.IdInstance, RequestSecret.Placeholder, minutes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GreenApiException e)
+        {
+            throw GreenApiErrorMap.MapRead(e, "lastOutgoingMessages", Core.Redactor, Core.Time);
+        }
+        catch (Exception e) when (Unreached(e, "lastOutgoingMessages", cancellationToken) is { } unreached)
+        {
+            throw unreached;
+        }
+
+        var earliest = sentAfter - ClockDifference;
+        GreenApiJournalMessage? match = null;
+        DateTimeOffset? matchTime = null;
+        foreach (var message in messages)
+        {
+            if (message is null || string.IsNullOrEmpty(message.IdMessage) || !string.Equals(message.ChatId, chat.Id, StringComparison.Ordinal)
+                || !(string.Equals(message.TextMessage, text, StringComparison.Ordinal) || string.Equals(message.ExtendedTextMessage?.Text, text, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var time = NotificationJson.FromUnixSeconds(message.Timestamp);
+            if (time is { } t && t < earliest)
+            {
+                continue;
+            }
+
+            // The earliest match: a later one may be a deliberate second send of the same text.
+            if (match is null || (time is { } candidate && (matchTime is null || candidate < matchTime)))
+            {
+                match = message;
+                matchTime = time;
+            }
+        }
+
+        return match is null
+            ? SentMessageLookup.Absent(conclusive: now - sentAfter >= JournalDelay)
+            : SentMessageLookup.Present(match.IdMessage, GreenApiNotificationReader.StatusOf(match.StatusMessage), match.StatusMessage, matchTime);
+    }
+
+    /// <inheritdoc />
+    public async Task<SentMessageLookup> GetMessageStatusAsync(ChatAddress chat, string messageId, CancellationToken cancellationToken = default)
+    {
+        GreenApiRequestValidator.ValidateChat(chat);
+        if (string.IsNullOrWhiteSpace(messageId))
+        {
+            throw new WhatsAppArgumentException(nameof(messageId), "must not be empty: pass the id the send returned");
+        }
+
+        GreenApiJournalMessage message;
+        try
+        {
+            message = await Core.Client().GetMessageAsync(Core.Options.IdInstance, RequestSecret.Placeholder, new GreenApiGetMessageRequest { ChatId = chat.Id, IdMessage = messageId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GreenApiException e) when (e.StatusCode == 400 && IsNotFound(e.Response))
+        {
+            return SentMessageLookup.Absent(conclusive: false);
+        }
+        catch (GreenApiException e)
+        {
+            throw GreenApiErrorMap.MapRead(e, "getMessage", Core.Redactor, Core.Time);
+        }
+        catch (Exception e) when (Unreached(e, "getMessage", cancellationToken) is { } unreached)
+        {
+            throw unreached;
+        }
+
+        return SentMessageLookup.Present(
+            string.IsNullOrEmpty(message.IdMessage) ? messageId : message.IdMessage,
+            GreenApiNotificationReader.StatusOf(message.StatusMessage),
+            message.StatusMessage,
+            NotificationJson.FromUnixSeconds(message.Timestamp));
+    }
+
+    /// <summary>
+    /// A journal method that got no answer (no connection, a connection cut, the sender's Timeout) as a typed error,
+    /// as its documentation promises; null for anything else, the caller's own cancellation included. A lookup
+    /// changes nothing, so asking again is safe.
+    /// </summary>
+    private static WhatsAppException? Unreached(Exception e, string method, CancellationToken cancellationToken)
+    {
+        if (!(e is HttpRequestException or System.IO.IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)))
+        {
+            return null;
+        }
+
+        if (SendPipeline.MapFailure(GreenApiOptions.Provider, e, cancellationToken) is WhatsAppConnectionFailedException connect)
+        {
+            return connect;
+        }
+
+        var details = new WhatsAppErrorDetails(GreenApiOptions.Provider);
+        return new WhatsAppException(
+            details.Describe(e is OperationCanceledException
+                ? $"No answer to {method} within the configured Timeout; asking again is safe"
+                : $"The connection failed during {method}; asking again is safe"),
+            details,
+            e,
+            isSafeToRetry: true);
+    }
+
+    /// <summary>GREEN-API's 400 for an unknown message ("ID message notfound") or chat ("chatId not found").</summary>
+    private static bool IsNotFound(string? response) =>
+        response is not null && (response.IndexOf("notfound", StringComparison.OrdinalIgnoreCase) >= 0 || response.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0);
 }

@@ -37,6 +37,28 @@ public sealed class MaytapiOptions : WhatsAppSenderOptions
     /// <summary>The API key, sent as the <c>x-maytapi-key</c> header, added only on the wire. Required; never logged.</summary>
     public string ApiKey { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The secret the webhook endpoint's URL carries (<c>…/whatsapp/maytapi?secret=&lt;secret&gt;</c>), because Maytapi
+    /// does not sign its webhooks: at least 16 characters of letters, digits, <c>-</c>, <c>.</c>, <c>_</c> or
+    /// <c>~</c>; generate one (e.g. 32 random characters). Required by <c>AddMaytapiWebhook</c> only; never logged.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The provider's webhooks as the shared receiving machinery needs them.</summary>
+    internal static ReceiverDefinition<MaytapiOptions> Receiver { get; } = new(
+        Provider,
+        DefaultSectionName,
+        WebhookCredentialPlace.QueryParameter,
+        o => o.WebhookSecret,
+        (o, check) =>
+        {
+            check.Credential(nameof(WebhookSecret), o.WebhookSecret, "a secret of your choice that the webhook URL set in the Maytapi console carries");
+            check.Require(
+                o.WebhookSecret is null || o.WebhookSecret.Length == 0 || IsUrlSecret(o.WebhookSecret),
+                "WebhookSecret must be at least 16 characters of letters, digits, '-', '.', '_' or '~': it is a URL query parameter that only you and Maytapi know.");
+        },
+        MaytapiNotificationReader.Read);
+
     /// <summary><c>{ApiUrl}{ProductId}/</c>.</summary>
     internal override Uri BaseAddress() => MaytapiSender.BaseAddressFor(this);
 
@@ -48,6 +70,24 @@ public sealed class MaytapiOptions : WhatsAppSenderOptions
         check.Require(Guid.TryParse(ProductId, out _), "ProductId is required: the product id (a UUID) from the Maytapi console.");
         check.Require(!string.IsNullOrEmpty(PhoneId) && Guard.IsAsciiDigits(PhoneId), "PhoneId is required: the phone id (digits) from the Maytapi console.");
         check.Credential(nameof(ApiKey), ApiKey, "the API key from the Maytapi console");
+    }
+
+    private static bool IsUrlSecret(string value)
+    {
+        if (value.Length < 16)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '.' or '_' or '~'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Names the phone without the key.</summary>

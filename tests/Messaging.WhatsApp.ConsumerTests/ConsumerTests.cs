@@ -2,10 +2,18 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Messaging.WhatsApp;
 using Messaging.WhatsApp.GreenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,6 +45,7 @@ public sealed class ConsumerTests
     [TestCase("Messaging.WhatsApp")]
     [TestCase("Messaging.WhatsApp.Maytapi")]
     [TestCase("Messaging.WhatsApp.GreenApi")]
+    [TestCase("Messaging.WhatsApp.AspNetCore")]
     public void Package_Restored_ComesFromTheFeedNotFromAProject(string id)
     {
         // The deps file records how each library was resolved: "package" or "project".
@@ -127,5 +136,84 @@ public sealed class ConsumerTests
             () => provider.GetRequiredService<IWhatsAppSender>().SendTextAsync(ChatAddress.Parse("905301234567"), "hi"))!;
 
         Assert.That(error.ProviderCode, Is.EqualTo("W05"));
+    }
+
+    [Test]
+    public async Task Webhooks_MappedInAnAspNetCoreApp_DeliverBothGatewaysUpdatesToTheHandler()
+    {
+        const string webhookToken = "consumer-webhook-token";
+        const string webhookSecret = "consumer-webhook-secret-0123456789";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddGreenApiWebhook(o => o.WebhookToken = webhookToken);
+        builder.Services.AddMaytapiWebhook(o => o.WebhookSecret = webhookSecret);
+        builder.Services.AddSingleton<Updates>();
+        builder.Services.AddWhatsAppUpdateHandler<RecordingHandler>();
+        await using var app = builder.Build();
+        app.MapWhatsAppWebhooks();
+        await app.StartAsync();
+        var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(root) };
+
+        using var green = new HttpRequestMessage(HttpMethod.Post, "/whatsapp/green-api")
+        {
+            Content = new StringContent(
+                """{"typeWebhook":"outgoingMessageStatus","instanceData":{"idInstance":1101000001,"wid":"79001234567@c.us","typeInstance":"whatsapp"},"timestamp":1705901090,"chatId":"79001234568@c.us","idMessage":"BAE5F4886F6F2D05","status":"delivered","sendByApi":true}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        green.Headers.TryAddWithoutValidation("Authorization", "Bearer " + webhookToken);
+        using var greenAnswer = await http.SendAsync(green);
+        using var maytapiAnswer = await http.PostAsync(
+            "/whatsapp/maytapi?secret=" + webhookSecret,
+            new StringContent("""{"type":"ack","product_id":"p","phone_id":12,"data":[{"msgId":"a6f1e2d0","chatId":"905301234567@c.us","ackType":"seen","ackCode":3,"time":1710342107}]}""", Encoding.UTF8, "application/json"));
+        using var refused = await http.PostAsync("/whatsapp/maytapi?secret=wrong-secret-0123456789", new StringContent("{}", Encoding.UTF8, "application/json"));
+        await app.StopAsync();
+
+        var updates = app.Services.GetRequiredService<Updates>().All;
+        Assert.Multiple(() =>
+        {
+            Assert.That(greenAnswer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(maytapiAnswer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(updates.Select(u => (u.Provider.Name, u.MessageId, u.Status)), Is.EquivalentTo(new[]
+            {
+                ("green-api", "BAE5F4886F6F2D05", WhatsAppMessageStatus.Delivered),
+                ("maytapi", "a6f1e2d0", WhatsAppMessageStatus.Read),
+            }));
+        });
+    }
+
+    private sealed class Updates
+    {
+        private readonly List<WhatsAppUpdate> _all = [];
+
+        public IReadOnlyList<WhatsAppUpdate> All
+        {
+            get
+            {
+                lock (_all)
+                {
+                    return _all.ToList();
+                }
+            }
+        }
+
+        public void Add(WhatsAppUpdate update)
+        {
+            lock (_all)
+            {
+                _all.Add(update);
+            }
+        }
+    }
+
+    private sealed class RecordingHandler(Updates updates) : IWhatsAppUpdateHandler
+    {
+        public Task HandleAsync(WhatsAppUpdate update, CancellationToken cancellationToken)
+        {
+            updates.Add(update);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -14,7 +14,8 @@ namespace Messaging.WhatsApp.ContractTests;
 
 /// <summary>
 /// Holds one provider's spec and generated client against every recorded exchange of that provider:
-/// one new file under Recordings/, four new tests.
+/// one new file under Recordings/, four new tests. The recording's <c>operation</c> selects the spec's
+/// operation (request schema, parameters, declared statuses) and the generated client method.
 /// </summary>
 public abstract class ContractTests<TContract>
     where TContract : ProviderContract, new()
@@ -31,7 +32,7 @@ public abstract class ContractTests<TContract>
     public async Task LoadSpec() => Spec = await ContractSpec.LoadAsync(Contract.SpecFile);
 
     [TestCaseSource(nameof(Recordings))]
-    public void Recording_AnyExchange_StatesSourceSummaryAndOutcome(string recording)
+    public void Recording_AnyExchange_StatesSourceSummaryOutcomeAndOperation(string recording)
     {
         var exchange = Contract.Load(recording);
 
@@ -41,15 +42,31 @@ public abstract class ContractTests<TContract>
             Assert.That(exchange.Summary, Is.Not.Empty, "summary");
             Assert.That(exchange.Outcome, Is.Not.Empty, "outcome (the facade tests check it)");
             Assert.That(exchange.Outcome == "success", Is.EqualTo(exchange.Status is >= 200 and < 300 && exchange.Name.EndsWith("-success", StringComparison.Ordinal)), "a success is a 2xx recording named *-success");
+            Assert.That(Spec.HasOperation(exchange.Operation), Is.True, $"operation '{exchange.Operation}' is one the spec declares");
         });
     }
 
     [TestCaseSource(nameof(Recordings))]
-    public void RequestBody_RecordedExchange_IsDescribedBySpecUnlessRecordedAsRefused(string recording)
+    public void Request_RecordedExchange_IsDescribedBySpecUnlessRecordedAsRefused(string recording)
     {
         var exchange = Contract.Load(recording);
+        var operation = Spec.Operation(exchange.Operation);
 
-        var errors = Spec.ValidateRequest(exchange.RequestBody);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exchange.Method, Is.EqualTo(operation.Method).IgnoreCase, "method");
+            Assert.That(exchange.Path, Is.EqualTo(ServerPrefix(exchange) + operation.ExpandPath(exchange.PathParameters)), "path: the server's base path and the operation's path with the recorded parameters");
+            Assert.That(operation.ValidateParameters(exchange.PathParameters, exchange.Query), Is.Empty, "path and query parameters");
+            Assert.That(exchange.RequestBody is not null, Is.EqualTo(operation.RequestSchema is not null), "a request body is recorded exactly when the operation declares one");
+        });
+
+        if (exchange.RequestBody is null)
+        {
+            Assert.That(exchange.RequestViolatesSpec, Is.False, "only a request body can be recorded as violating the spec");
+            return;
+        }
+
+        var errors = operation.ValidateRequest(exchange.RequestBody);
 
         if (exchange.RequestViolatesSpec)
         {
@@ -70,7 +87,7 @@ public abstract class ContractTests<TContract>
     {
         var exchange = Contract.Load(recording);
 
-        Assert.That(Spec.ValidateResponse(exchange), Is.Empty);
+        Assert.That(Spec.Operation(exchange.Operation).ValidateResponse(exchange), Is.Empty);
     }
 
     [TestCaseSource(nameof(Recordings))]
@@ -79,8 +96,13 @@ public abstract class ContractTests<TContract>
         var exchange = Contract.Load(recording);
         var server = WireMockFixture.Server;
         server.Reset();
-        server.Given(Request.Create().WithPath(exchange.Path).UsingMethod(exchange.Method))
-            .RespondWith(RecordedResponse(exchange));
+        var stub = Request.Create().WithPath(exchange.Path).UsingMethod(exchange.Method);
+        foreach (var (name, value) in exchange.QueryStrings)
+        {
+            stub = stub.WithParam(name, value);
+        }
+
+        server.Given(stub).RespondWith(RecordedResponse(exchange));
 
         using var http = new HttpClient
         {
@@ -121,12 +143,21 @@ public abstract class ContractTests<TContract>
                 }
             }
 
+            Assert.That(ReceivedQuery(received), Is.EquivalentTo(exchange.QueryStrings), "query parameters");
+
             // The client leaves an optional field out rather than sending null, which the providers treat
             // the same; a recording may show either.
-            Assert.That(
-                JToken.DeepEquals(Json.Parse(received.Body ?? "null"), WithoutNulls(exchange.RequestBody)),
-                Is.True,
-                $"request body as a JSON tree; sent {received.Body}");
+            if (exchange.RequestBody is null)
+            {
+                Assert.That(received.Body, Is.Null.Or.Empty, "no request body");
+            }
+            else
+            {
+                Assert.That(
+                    JToken.DeepEquals(Json.Parse(received.Body ?? "null"), WithoutNulls(exchange.RequestBody)),
+                    Is.True,
+                    $"request body as a JSON tree; sent {received.Body}");
+            }
         });
 
         if (exchange.Status is >= 200 and < 300)
@@ -158,11 +189,23 @@ public abstract class ContractTests<TContract>
     public void Spec_EveryDeclaredStatus_HasARecording()
     {
         var recorded = Recordings().Select(Contract.Load)
-            .Select(e => e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .ToHashSet();
+            .GroupBy(e => e.Operation, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet(), StringComparer.Ordinal);
 
-        Assert.That(Spec.DeclaredStatuses.Where(s => !recorded.Contains(s)), Is.Empty);
+        var missing = Spec.Operations
+            .SelectMany(o => o.DeclaredStatuses
+                .Where(s => !recorded.TryGetValue(o.Id, out var statuses) || !statuses.Contains(s))
+                .Select(s => $"{o.Id} {s}"));
+
+        Assert.That(missing, Is.Empty, "operation and status without a recording");
     }
+
+    /// <summary>The path the server's URL puts before the operation's path (e.g. Maytapi's /api/{product_id}).</summary>
+    private string ServerPrefix(RecordedExchange exchange) => Spec.ServerBasePath(exchange.ServerVariables).TrimEnd('/');
+
+    private static Dictionary<string, string> ReceivedQuery(WireMock.IRequestMessage received) =>
+        received.Query?.ToDictionary(q => q.Key, q => string.Join(",", q.Value), StringComparer.Ordinal)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static IResponseBuilder RecordedResponse(RecordedExchange exchange)
     {
@@ -205,12 +248,13 @@ public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContra
     public void Spec_EveryMessageType_HasASuccessRecording()
     {
         var successTypes = Recordings().Select(Contract.Load)
-            .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == true)
-            .Select(e => (string?)e.RequestBody["type"])
+            .Where(e => e.Operation == "SendMessage" && e.Status == 200 && (bool?)e.ResponseJson?["success"] == true)
+            .Select(e => (string?)e.RequestBody?["type"])
             .ToHashSet();
 
-        Assert.That(Spec.DiscriminatorValues, Is.Not.Empty, "the request is discriminated by type");
-        Assert.That(Spec.DiscriminatorValues.Where(t => !successTypes.Contains(t)), Is.Empty);
+        var sendMessage = Spec.Operation("SendMessage");
+        Assert.That(sendMessage.DiscriminatorValues, Is.Not.Empty, "the request is discriminated by type");
+        Assert.That(sendMessage.DiscriminatorValues.Where(t => !successTypes.Contains(t)), Is.Empty);
     }
 
     [Test]

@@ -29,10 +29,14 @@ public sealed class ErrorMappingTests
 
     private static string RecordingsDirectory => Path.Combine(AppContext.BaseDirectory, "Recordings");
 
-    /// <summary>Every recording as <c>provider/name</c>: the folder is the provider's <see cref="TestProvider"/> name.</summary>
+    /// <summary>
+    /// Every sendMessage recording as <c>provider/name</c>: the folder is the provider's <see cref="TestProvider"/>
+    /// name. Recordings of other operations and of notifications are the contract tests' alone.
+    /// </summary>
     public static IEnumerable<string> Recordings() =>
         Directory.EnumerateFiles(RecordingsDirectory, "*.json", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(RecordingsDirectory, f).Replace('\\', '/')[..^".json".Length])
+            .Where(r => (string?)Load(r)["operation"] == "SendMessage")
             .Order(StringComparer.Ordinal);
 
     private static JObject Load(string recording) =>

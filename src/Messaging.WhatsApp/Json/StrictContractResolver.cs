@@ -20,7 +20,17 @@ namespace Messaging.WhatsApp;
 /// </summary>
 internal sealed class StrictContractResolver : DefaultContractResolver
 {
-    public static readonly StrictContractResolver Instance = new();
+    public static readonly StrictContractResolver Instance = new(nullMeansAbsent: false);
+
+    /// <summary>
+    /// The same, except that an optional property given as JSON <c>null</c> counts as absent: for what a
+    /// gateway sends unasked (notifications), where a null must not cost the whole notification.
+    /// </summary>
+    public static readonly StrictContractResolver Tolerant = new(nullMeansAbsent: true);
+
+    private readonly bool _nullMeansAbsent;
+
+    private StrictContractResolver(bool nullMeansAbsent) => _nullMeansAbsent = nullMeansAbsent;
 
     /// <summary>Settings with this resolver: what the generated clients read and write with.</summary>
     /// <param name="settings">The settings to adjust.</param>
@@ -36,7 +46,7 @@ internal sealed class StrictContractResolver : DefaultContractResolver
         var contract = base.CreateObjectContract(objectType);
         if (contract.Converter is null && contract.DefaultCreator is not null && !objectType.IsAbstract)
         {
-            contract.Converter = new StrictObjectConverter(contract);
+            contract.Converter = new StrictObjectConverter(contract, _nullMeansAbsent);
         }
 
         return contract;
@@ -52,10 +62,12 @@ internal sealed class StrictObjectConverter : JsonConverter
     private readonly JsonProperty[] _properties;
     private readonly Dictionary<string, int> _index;
     private readonly int[] _required;
+    private readonly bool _nullMeansAbsent;
 
-    public StrictObjectConverter(JsonObjectContract contract)
+    public StrictObjectConverter(JsonObjectContract contract, bool nullMeansAbsent = false)
     {
         _contract = contract;
+        _nullMeansAbsent = nullMeansAbsent;
         _properties = contract.Properties.Where(p => !p.Ignored && p.Writable && p.PropertyName is not null && p.PropertyType is not null).ToArray();
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _properties.Length; i++)
@@ -121,6 +133,11 @@ internal sealed class StrictObjectConverter : JsonConverter
             var property = _properties[i];
             Next(reader);
             var value = StrictValues.ReadCurrent(reader, property.PropertyType!, serializer, name);
+            if (value is null && property.Required == Required.Default && _nullMeansAbsent)
+            {
+                continue;
+            }
+
             if (value is null && property.Required != Required.AllowNull)
             {
                 // null is a type of its own in JSON; an optional property is left out, not set to null.

@@ -13,7 +13,8 @@ internal static class StrictJson
     /// <typeparam name="T">The type the spec declares for the body.</typeparam>
     /// <param name="utf8">The body.</param>
     /// <param name="serializer">A serializer whose contract resolver is <see cref="StrictContractResolver"/>.</param>
-    /// <returns>The value; never null for an object type (a JSON <c>null</c> body throws).</returns>
+    /// <returns>The value, or null for a body that is the JSON value <c>null</c>: the generated client decides
+    /// whether the spec allows that (a <c>nullable</c> response) or throws.</returns>
     public static T Deserialize<T>(byte[] utf8, JsonSerializer serializer)
     {
         var reader = new StrictJsonReader(utf8) { MaxDepth = serializer.MaxDepth ?? 64 };
@@ -24,7 +25,8 @@ internal static class StrictJson
 
         if (reader.TokenType == JsonToken.Null)
         {
-            throw new JsonReaderException("The body is the JSON value null.");
+            reader.EnsureEnd();
+            return default!;
         }
 
         var value = serializer.Deserialize<T>(reader);

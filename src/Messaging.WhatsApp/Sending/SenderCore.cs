@@ -46,6 +46,9 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>The generated client, for calls other than sends (lookups, polling): no pipeline around them.</summary>
+    public TClient Client() => _clients.Get();
+
     /// <summary>
     /// A core for a sender built without DI: the options are checked as at startup (an
     /// <see cref="ArgumentException"/> names each broken rule), and the core owns an HTTP client that keeps

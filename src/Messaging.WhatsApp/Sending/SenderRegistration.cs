@@ -32,7 +32,8 @@ internal static class SenderRegistration
         var options = services.AddOptions<TOptions>(name);
         configure(options);
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(definition.Validator));
+        // Per name: another registration of the same options type (a webhook-only instance) is not a sender.
+        services.AddSingleton<IValidateOptions<TOptions>>(new NamedOptionsValidator<TOptions>(name, definition.Validator.Validate));
         services.TryAddSingleton(TimeProvider.System);
 
         var clientName = string.IsNullOrEmpty(name) ? definition.HttpClientName : definition.HttpClientName + ":" + name;

@@ -36,6 +36,20 @@ internal static class WhatsAppTelemetry
     public static readonly Histogram<double> RateLimitWait = Meter.CreateHistogram<double>(
         "whatsapp.client.rate_limit.wait.duration", "s", "Time a send waited for the sender's rate limiter.");
 
+    /// <summary>
+    /// Notifications received, by <c>whatsapp.provider</c>, <c>whatsapp.channel</c> (webhook, polling),
+    /// <c>whatsapp.notification.type</c> (the types the provider package reads, <c>other</c> for the rest) and
+    /// <c>whatsapp.outcome</c> (handled, handler_failed, cancelled, unauthorized, malformed, too_large).
+    /// </summary>
+    public static readonly Counter<long> Notifications = Meter.CreateCounter<long>(
+        "whatsapp.server.notifications", "{notification}", "Notifications received, by provider, channel, type and outcome.");
+
+    /// <summary>How long the app's handlers took for one notification.</summary>
+    public static readonly Histogram<double> NotificationDuration = Meter.CreateHistogram<double>(
+        "whatsapp.server.notification.duration", "s", "How long the app's handlers took for one notification.");
+
+    public const string ChannelTag = "whatsapp.channel";
+    public const string NotificationTypeTag = "whatsapp.notification.type";
     public const string ProviderTag = "whatsapp.provider";
     public const string OutcomeTag = "whatsapp.outcome";
     public const string MessageIdTag = "whatsapp.message_id";
@@ -114,6 +128,76 @@ internal static class WhatsAppTelemetry
         attempt.SetTag(ErrorTypeTag, error.GetType().FullName);
         attempt.SetStatus(ActivityStatusCode.Error);
     }
+
+    /// <summary>
+    /// Starts the span of one received notification's dispatch (<c>whatsapp.receive</c>). It carries the
+    /// provider, channel, type and, for a single update, the message id; never the body, the chat or a secret.
+    /// </summary>
+    public static Activity? StartReceive(WhatsAppNotificationContext context)
+    {
+        var activity = Source.HasListeners() ? Source.StartActivity("whatsapp.receive", ActivityKind.Consumer) : null;
+        if (activity is not null)
+        {
+            activity.SetTag(ProviderTag, context.Provider.Name);
+            activity.SetTag(ChannelTag, Channel(context.Channel));
+            activity.SetTag(NotificationTypeTag, context.TelemetryType);
+            activity.SetTag("whatsapp.updates", context.Updates.Count);
+            if (context.Updates.Count == 1)
+            {
+                activity.SetTag(MessageIdTag, context.Updates[0].MessageId);
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records how a dispatch ended.</summary>
+    public static void Received(Activity? activity, WhatsAppNotificationContext context, string outcome, Exception? failure, long startedTimestamp)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag(OutcomeTag, outcome);
+            if (failure is not null)
+            {
+                activity.SetTag(ErrorTypeTag, failure.GetType().FullName);
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+
+        if (Notifications.Enabled || NotificationDuration.Enabled)
+        {
+            var tags = new TagList
+            {
+                { ProviderTag, context.Provider.Name },
+                { ChannelTag, Channel(context.Channel) },
+                { NotificationTypeTag, context.TelemetryType },
+                { OutcomeTag, outcome },
+            };
+            Notifications.Add(1, tags);
+            NotificationDuration.Record(ElapsedSeconds(startedTimestamp), tags);
+        }
+    }
+
+    /// <summary>Counts a notification refused before its handlers (unauthorized, malformed, too_large).</summary>
+    public static void Refused(WhatsAppProvider provider, WhatsAppReceiveChannel channel, string outcome)
+    {
+        if (Notifications.Enabled)
+        {
+            Notifications.Add(1, new TagList
+            {
+                { ProviderTag, provider.Name },
+                { ChannelTag, Channel(channel) },
+                { NotificationTypeTag, "unread" },
+                { OutcomeTag, outcome },
+            });
+        }
+    }
+
+    private static string Channel(WhatsAppReceiveChannel channel) =>
+        channel == WhatsAppReceiveChannel.Polling ? "polling" : "webhook";
+
+    private static double ElapsedSeconds(long startedTimestamp) =>
+        (Stopwatch.GetTimestamp() - startedTimestamp) / (double)Stopwatch.Frequency;
 
     private static Activity? SendOf(Activity attempt) =>
         attempt.Parent is { } parent && parent.Source == Source ? parent : null;

@@ -5,34 +5,33 @@ using System.Linq;
 using System.Threading.Tasks;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
-using NJsonSchema.Validation;
 using NSwag;
+using YamlDotNet.Serialization;
 
 namespace Messaging.WhatsApp.ContractTests.Harness;
 
-/// <summary>The sendMessage operation of one spec under specs/, as the contract tests read it.</summary>
+/// <summary>One OpenAPI document under specs/, as the contract tests read it: its operations and schemas.</summary>
 public sealed class ContractSpec
 {
-    private readonly OpenApiDocument _document;
-    private readonly OpenApiOperation _operation;
+    private const string SchemaPrefix = "#/components/schemas/";
 
-    private ContractSpec(OpenApiDocument document)
+    private readonly OpenApiDocument _document;
+    private readonly Dictionary<string, ContractOperation> _operations;
+
+    private ContractSpec(OpenApiDocument document, JObject raw)
     {
         _document = document;
-        var operations = document.Operations.ToList();
-        if (operations.Count != 1)
+        _operations = document.Operations
+            .Select(o => new ContractOperation(o, Dispatch(raw, o)))
+            .ToDictionary(o => o.Id, StringComparer.Ordinal);
+        if (_operations.Count == 0)
         {
-            throw new InvalidDataException($"Expected exactly one operation in the spec, found {operations.Count}.");
+            throw new InvalidDataException("The spec declares no operation.");
         }
-
-        _operation = operations[0].Operation;
     }
 
-    /// <summary>The statuses the spec declares for the operation.</summary>
-    public IReadOnlyCollection<string> DeclaredStatuses => _operation.Responses.Keys.ToList();
-
-    /// <summary>The request body schema as declared (for Maytapi, the discriminated base).</summary>
-    public JsonSchema RequestSchema => _operation.RequestBody.Content["application/json"].Schema.ActualSchema;
+    /// <summary>Every operation of the document.</summary>
+    public IReadOnlyCollection<ContractOperation> Operations => _operations.Values;
 
     /// <summary>Header names of the spec's apiKey security schemes that travel in a header.</summary>
     public IEnumerable<string> ApiKeyHeaders =>
@@ -40,8 +39,36 @@ public sealed class ContractSpec
             .Where(s => s.Type == OpenApiSecuritySchemeType.ApiKey && s.In == OpenApiSecurityApiKeyLocation.Header)
             .Select(s => s.Name);
 
-    public static async Task<ContractSpec> LoadAsync(string file) =>
-        new(await NSwag.OpenApiYamlDocument.FromFileAsync(file).ConfigureAwait(false));
+    /// <summary>Names of the spec's http security schemes with the bearer scheme (a token in <c>Authorization: Bearer</c>).</summary>
+    public IReadOnlyCollection<string> BearerSchemes =>
+        _document.Components.SecuritySchemes
+            .Where(s => s.Value.Type == OpenApiSecuritySchemeType.Http && string.Equals(s.Value.Scheme, "bearer", StringComparison.OrdinalIgnoreCase))
+            .Select(s => s.Key)
+            .ToList();
+
+    /// <summary>The names of the component schemas.</summary>
+    public IReadOnlyCollection<string> SchemaNames => _document.Components.Schemas.Keys.ToList();
+
+    public static async Task<ContractSpec> LoadAsync(string file)
+    {
+        var document = await OpenApiYamlDocument.FromFileAsync(file).ConfigureAwait(false);
+        return new ContractSpec(document, ReadRaw(file));
+    }
+
+    /// <summary>The operation with this operationId.</summary>
+    public ContractOperation Operation(string operationId) =>
+        _operations.TryGetValue(operationId, out var operation)
+            ? operation
+            : throw new InvalidDataException($"The spec has no operation '{operationId}' (it has: {string.Join(", ", _operations.Keys)}).");
+
+    /// <summary>Whether the document declares an operation with this operationId.</summary>
+    public bool HasOperation(string operationId) => _operations.ContainsKey(operationId);
+
+    /// <summary>The component schema of this name.</summary>
+    public JsonSchema Schema(string name) =>
+        _document.Components.Schemas.TryGetValue(name, out var schema)
+            ? schema.ActualSchema
+            : throw new InvalidDataException($"The spec has no component schema '{name}'.");
 
     /// <summary>
     /// The path of the first server URL with its variables filled in from <paramref name="values"/> (or
@@ -61,62 +88,62 @@ public sealed class ContractSpec
     }
 
     /// <summary>
-    /// The schema a request body must satisfy: the declared one, or for a discriminated base the concrete
-    /// schema its discriminator value maps to.
+    /// The document as JSON, for what NSwag's object model drops: the <c>x-dispatch</c> extension of a
+    /// request body's media type.
     /// </summary>
-    public JsonSchema ConcreteRequestSchema(JObject body)
+    private static JObject ReadRaw(string file)
     {
-        var schema = RequestSchema;
-        var discriminator = schema.DiscriminatorObject;
-        if (discriminator is null)
-        {
-            return schema;
-        }
-
-        var value = (string?)body[discriminator.PropertyName!]
-            ?? throw new InvalidDataException($"Request body has no discriminator '{discriminator.PropertyName}'.");
-        return discriminator.Mapping.TryGetValue(value, out var mapped)
-            ? mapped.ActualSchema
-            : throw new InvalidDataException($"The spec maps no schema to {discriminator.PropertyName} '{value}'.");
+        var yaml = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(file));
+        var json = new SerializerBuilder().JsonCompatible().Build().Serialize(yaml!);
+        return JObject.Parse(json);
     }
-
-    /// <summary>The discriminator values the request schema maps, or none for a plain schema.</summary>
-    public IReadOnlyCollection<string> DiscriminatorValues =>
-        RequestSchema.DiscriminatorObject?.Mapping.Keys.ToList() ?? (IReadOnlyCollection<string>)Array.Empty<string>();
-
-    /// <summary>Validates a request body against <see cref="ConcreteRequestSchema"/>.</summary>
-    public ICollection<ValidationError> ValidateRequest(JObject body) =>
-        ConcreteRequestSchema(body).Validate(body);
 
     /// <summary>
-    /// Validates a recorded response against what the spec declares for its status: a declared status, a
-    /// declared media type for a body, the schema for that media type, and no declared content for an
-    /// empty body. Returns human-readable problems; none means the spec describes the response.
+    /// The <c>x-dispatch</c> extension of the operation's JSON request body (following a <c>$ref</c> to
+    /// components/requestBodies), or null when it has none.
     /// </summary>
-    public IReadOnlyList<string> ValidateResponse(RecordedExchange exchange)
+    private static NotificationDispatch? Dispatch(JObject raw, OpenApiOperationDescription description)
     {
-        var key = exchange.Status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!_operation.Responses.TryGetValue(key, out var declared))
+        var body = raw["paths"]?[description.Path]?[description.Method.ToLowerInvariant()]?["requestBody"];
+        if (body?["$ref"] is JValue reference)
         {
-            return [$"The spec declares no response for HTTP {key} (declared: {string.Join(", ", DeclaredStatuses)})."];
+            body = raw.SelectToken(JsonPointerToPath((string)reference!));
         }
 
-        var response = declared.ActualResponse;
-        var hasBody = exchange.ResponseJson is not null || exchange.ResponseText is not null;
-        if (!hasBody)
+        var mediaType = body?["content"]?["application/json"];
+        if (mediaType?["x-dispatch"] is not JObject dispatch)
         {
-            return response.Content.Count == 0
-                ? []
-                : [$"HTTP {key} comes with an empty body, but the spec declares content ({string.Join(", ", response.Content.Keys)})."];
+            return null;
         }
 
-        var mediaType = exchange.ResponseMediaType;
-        if (mediaType is null || !response.Content.TryGetValue(mediaType, out var content))
-        {
-            return [$"HTTP {key} with media type '{mediaType}' is not declared (declared: {string.Join(", ", response.Content.Keys)})."];
-        }
-
-        JToken instance = exchange.ResponseJson ?? new JValue(exchange.ResponseText);
-        return content.Schema.ActualSchema.Validate(instance).Select(e => e.ToString()).ToList();
+        var baseSchema = SchemaNameOf(mediaType["schema"]?["$ref"]);
+        var propertyName = (string?)dispatch["propertyName"]
+            ?? throw new InvalidDataException($"x-dispatch of {description.Operation.OperationId} has no propertyName.");
+        var mapping = (dispatch["mapping"] as JObject)?.Properties()
+            .ToDictionary(p => p.Name, p => SchemaNameOf(p.Value["$ref"]), StringComparer.Ordinal)
+            ?? throw new InvalidDataException($"x-dispatch of {description.Operation.OperationId} has no mapping.");
+        return new NotificationDispatch(propertyName, baseSchema, mapping);
     }
+
+    private static string SchemaNameOf(JToken? reference)
+    {
+        var value = (string?)reference;
+        return value is not null && value.StartsWith(SchemaPrefix, StringComparison.Ordinal)
+            ? value[SchemaPrefix.Length..]
+            : throw new InvalidDataException($"Expected a $ref to a component schema, found '{value}'.");
+    }
+
+    private static string JsonPointerToPath(string pointer) =>
+        "$" + string.Concat(pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(p => "['" + p + "']"));
+}
+
+/// <summary>
+/// How a notification document dispatches a request body (its <c>x-dispatch</c> extension): the property
+/// whose value selects the schema, the schema each known value parses as, and the base for any other value.
+/// </summary>
+public sealed record NotificationDispatch(string PropertyName, string BaseSchema, IReadOnlyDictionary<string, string> Mapping)
+{
+    /// <summary>The name of the schema a body with this dispatch value parses as.</summary>
+    public string SchemaFor(string? value) =>
+        value is not null && Mapping.TryGetValue(value, out var schema) ? schema : BaseSchema;
 }

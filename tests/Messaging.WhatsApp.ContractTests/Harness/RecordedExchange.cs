@@ -15,6 +15,8 @@ public sealed class RecordedExchange
         Source = (string?)root["source"] ?? string.Empty;
         Summary = (string?)root["summary"] ?? string.Empty;
         Outcome = (string?)root["outcome"] ?? string.Empty;
+        Operation = (string?)root["operation"]
+            ?? throw new InvalidDataException($"Recording '{name}' names no operation (the operationId of the spec's operation it exercises).");
         RequestViolatesSpec = (bool?)root["requestViolatesSpec"] ?? false;
 
         var request = Required<JObject>(root, "request");
@@ -22,8 +24,9 @@ public sealed class RecordedExchange
         Path = (string)Required<JValue>(request, "path")!;
         ServerVariables = ToStringMap(request["serverVariables"] as JObject);
         PathParameters = request["pathParameters"] as JObject ?? new JObject();
+        Query = request["query"] as JObject ?? new JObject();
         RequestHeaders = ToStringMap(request["headers"] as JObject);
-        RequestBody = Required<JObject>(request, "body");
+        RequestBody = request["body"] is null ? null : Required<JObject>(request, "body");
 
         var response = Required<JObject>(root, "response");
         Status = (int)Required<JValue>(response, "status");
@@ -52,6 +55,9 @@ public sealed class RecordedExchange
     /// </summary>
     public string Outcome { get; }
 
+    /// <summary>The operationId of the spec's operation the exchange exercises, e.g. <c>SendMessage</c>.</summary>
+    public string Operation { get; }
+
     /// <summary>True for a request the provider refused and the spec rightly forbids.</summary>
     public bool RequestViolatesSpec { get; }
 
@@ -63,9 +69,17 @@ public sealed class RecordedExchange
 
     public JObject PathParameters { get; }
 
+    /// <summary>The query parameters as JSON values (a number stays a number); empty when there are none.</summary>
+    public JObject Query { get; }
+
+    /// <summary>The query parameters as they travel in the URL.</summary>
+    public IReadOnlyDictionary<string, string> QueryStrings =>
+        Query.Properties().ToDictionary(p => p.Name, p => p.Value.Type == JTokenType.String ? (string)p.Value! : p.Value.ToString(Newtonsoft.Json.Formatting.None), StringComparer.Ordinal);
+
     public IReadOnlyDictionary<string, string> RequestHeaders { get; }
 
-    public JObject RequestBody { get; }
+    /// <summary>The JSON request body, or null for a request without one (GET, DELETE).</summary>
+    public JObject? RequestBody { get; }
 
     public int Status { get; }
 

@@ -14,14 +14,24 @@ public sealed class GreenApiContract : ProviderContract
 
     public override Type ExceptionType => typeof(GreenApiException);
 
-    public override async Task<object> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
+    public override async Task<object?> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
     {
         var client = new GreenApiClient(http);
-        var body = exchange.RequestBody.ToObject<GreenApiSendMessageRequest>()!;
-        return await client.SendMessageAsync(
-            PathParameter<long>(exchange, "idInstance"),
-            PathParameter<string>(exchange, "apiTokenInstance"),
-            body,
-            cancellationToken).ConfigureAwait(false);
+        var idInstance = PathParameter<long>(exchange, "idInstance");
+        var apiTokenInstance = PathParameter<string>(exchange, "apiTokenInstance");
+        return exchange.Operation switch
+        {
+            "SendMessage" => await client.SendMessageAsync(
+                idInstance, apiTokenInstance, Body<GreenApiSendMessageRequest>(exchange), cancellationToken).ConfigureAwait(false),
+            "ReceiveNotification" => await client.ReceiveNotificationAsync(
+                idInstance, apiTokenInstance, QueryParameter<int?>(exchange, "receiveTimeout"), cancellationToken).ConfigureAwait(false),
+            "DeleteNotification" => await client.DeleteNotificationAsync(
+                idInstance, apiTokenInstance, PathParameter<long>(exchange, "receiptId"), cancellationToken).ConfigureAwait(false),
+            "GetMessage" => await client.GetMessageAsync(
+                idInstance, apiTokenInstance, Body<GreenApiGetMessageRequest>(exchange), cancellationToken).ConfigureAwait(false),
+            "LastOutgoingMessages" => await client.LastOutgoingMessagesAsync(
+                idInstance, apiTokenInstance, QueryParameter<int?>(exchange, "minutes"), cancellationToken).ConfigureAwait(false),
+            _ => throw UnknownOperation(exchange),
+        };
     }
 }

@@ -14,10 +14,14 @@ public sealed class MaytapiContract : ProviderContract
 
     public override Type ExceptionType => typeof(MaytapiException);
 
-    public override async Task<object> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
+    public override async Task<object?> SendAsync(HttpClient http, RecordedExchange exchange, CancellationToken cancellationToken)
     {
         var client = new MaytapiClient(http);
-        var body = exchange.RequestBody.ToObject<MaytapiMessage>()!;
-        return await client.SendMessageAsync(PathParameter<string>(exchange, "phoneId"), body, cancellationToken).ConfigureAwait(false);
+        return exchange.Operation switch
+        {
+            "SendMessage" => await client.SendMessageAsync(
+                PathParameter<string>(exchange, "phoneId"), Body<MaytapiMessage>(exchange), cancellationToken).ConfigureAwait(false),
+            _ => throw UnknownOperation(exchange),
+        };
     }
 }
