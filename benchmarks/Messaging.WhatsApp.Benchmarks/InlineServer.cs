@@ -50,16 +50,18 @@ public sealed class InlineServer : IServer
     {
     }
 
-    /// <summary>POSTs <paramref name="body"/> as JSON to <paramref name="path"/> and returns the response's status code; its body is discarded.</summary>
+    /// <summary>POSTs <paramref name="body"/> as JSON to <paramref name="path"/> (a query included) and returns the response's status code; its body is discarded.</summary>
     public async Task<int> PostAsync(string path, string? authorization, byte[] body)
     {
         var process = _process ?? throw new InvalidOperationException("The server is not started.");
+        var query = path.IndexOf('?', StringComparison.Ordinal);
         var request = new HttpRequestFeature
         {
             Protocol = "HTTP/1.1",
             Scheme = "http",
             Method = HttpMethods.Post,
-            Path = path,
+            Path = query < 0 ? path : path[..query],
+            QueryString = query < 0 ? string.Empty : path[query..],
             Body = new MemoryStream(body, writable: false),
         };
         request.Headers.ContentType = "application/json";
