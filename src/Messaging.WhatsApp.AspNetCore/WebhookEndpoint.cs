@@ -36,7 +36,7 @@ internal sealed class WebhookEndpoint
         if (_receiver.CredentialPlace == WebhookCredentialPlace.QueryParameter)
         {
             presented = request.Query.TryGetValue(WebhookCredential.QueryParameterName, out var values) && values.Count == 1 ? values.ToString() : null;
-            HideSecretInTrace();
+            HideSecretInTrace(_receiver.Secret);
         }
         else
         {
@@ -56,7 +56,26 @@ internal sealed class WebhookEndpoint
             return;
         }
 
-        var body = await ReadAsync(request.Body, context.RequestAborted).ConfigureAwait(false);
+        byte[]? body;
+        try
+        {
+            body = await ReadAsync(request.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // The body's framing is broken (a bad chunk, fewer bytes than Content-Length) or it arrives slower
+            // than Kestrel's MinRequestBodyDataRate: Kestrel's own answer (400, or 408), nothing dispatched.
+            _receiver.Refused("incomplete");
+            context.Response.StatusCode = e.StatusCode;
+            return;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away mid-body: nobody is left to answer.
+            _receiver.Refused("incomplete");
+            return;
+        }
+
         if (body is null)
         {
             _receiver.Refused("too_large");
@@ -73,6 +92,22 @@ internal sealed class WebhookEndpoint
         };
     }
 
+    /// <summary>
+    /// Any method but POST on the path: 405, with the secret taken out of the request's trace first (a browser or
+    /// a gateway's URL check may GET the URL it was given).
+    /// </summary>
+    public Task MethodNotAllowedAsync(HttpContext context)
+    {
+        if (_receiver.CredentialPlace == WebhookCredentialPlace.QueryParameter)
+        {
+            HideSecretInTrace(_receiver.Secret);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+        context.Response.Headers[HeaderNames.Allow] = HttpMethods.Post;
+        return Task.CompletedTask;
+    }
+
     private void Unauthorized(HttpContext context)
     {
         _receiver.Refused("unauthorized");
@@ -85,20 +120,48 @@ internal sealed class WebhookEndpoint
 
     /// <summary>
     /// The request's trace (ASP.NET Core's activity, with the URL tags that instrumentation such as
-    /// OpenTelemetry's adds) gets the query with the secret parameter's value replaced, whatever it was.
+    /// OpenTelemetry's adds) gets the query with the secret parameter's value replaced, whatever it was; a tag
+    /// that still holds the secret after that (under another name, percent-encoded, once or more) is replaced
+    /// whole.
     /// </summary>
-    private static void HideSecretInTrace()
+    private static void HideSecretInTrace(string secret)
     {
         if (Activity.Current is { } activity)
         {
             foreach (var tag in UrlTags)
             {
-                if (activity.GetTagItem(tag) is string value && SecretParameter.IsMatch(value))
+                if (activity.GetTagItem(tag) is string value)
                 {
-                    activity.SetTag(tag, SecretParameter.Replace(value, "${1}" + RequestSecret.Placeholder));
+                    var hidden = SecretParameter.Replace(value, "${1}" + RequestSecret.Placeholder);
+                    if (secret.Length > 0 && Decoded(hidden).IndexOf(secret, StringComparison.Ordinal) >= 0)
+                    {
+                        hidden = RequestSecret.Placeholder;
+                    }
+
+                    if (!ReferenceEquals(hidden, value) && !string.Equals(hidden, value, StringComparison.Ordinal))
+                    {
+                        activity.SetTag(tag, hidden);
+                    }
                 }
             }
         }
+    }
+
+    /// <summary><paramref name="value"/> percent-decoded until nothing changes (at most three times).</summary>
+    private static string Decoded(string value)
+    {
+        for (var i = 0; i < 3 && value.IndexOf('%') >= 0; i++)
+        {
+            var decoded = Uri.UnescapeDataString(value);
+            if (string.Equals(decoded, value, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            value = decoded;
+        }
+
+        return value;
     }
 
 

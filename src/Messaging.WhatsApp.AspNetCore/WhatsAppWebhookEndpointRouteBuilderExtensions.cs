@@ -13,6 +13,8 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the webhook endpoints of the WhatsApp gateways an app receives from.</summary>
 public static partial class WhatsAppWebhookEndpointRouteBuilderExtensions
 {
+    private static readonly string[] OtherMethods = ["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"];
+
     /// <summary>
     /// Maps one POST endpoint per receiving registration (<c>AddGreenApiWebhook</c>, <c>AddMaytapiWebhook</c>, …)
     /// under <paramref name="prefix"/>: <c>{prefix}/green-api</c> (token in the <c>Authorization</c> header),
@@ -64,6 +66,10 @@ public static partial class WhatsAppWebhookEndpointRouteBuilderExtensions
             var endpoint = new WebhookEndpoint(receiver);
             group.MapPost(receiver.Path, endpoint.HandleAsync)
                 .WithDisplayName($"WhatsApp {receiver.Provider.DisplayName} webhook {receiver.Path}")
+                .ExcludeFromDescription();
+            // Every other method: 405 from the endpoint, which keeps a secret in the URL out of the trace.
+            group.MapMethods(receiver.Path, OtherMethods, endpoint.MethodNotAllowedAsync)
+                .WithDisplayName($"WhatsApp {receiver.Provider.DisplayName} webhook {receiver.Path} (not POST)")
                 .ExcludeFromDescription();
             var inQuery = receiver.CredentialPlace == WebhookCredentialPlace.QueryParameter;
             var mapped = prefix.TrimEnd('/') + "/" + receiver.Path + (inQuery ? "?" + WebhookCredential.QueryParameterName + "={secret}" : string.Empty);
