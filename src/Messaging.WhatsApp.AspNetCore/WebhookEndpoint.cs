@@ -138,7 +138,7 @@ internal sealed class WebhookEndpoint
                         hidden = RequestSecret.Placeholder;
                     }
 
-                    if (!ReferenceEquals(hidden, value) && !string.Equals(hidden, value, StringComparison.Ordinal))
+                    if (!string.Equals(hidden, value, StringComparison.Ordinal))
                     {
                         activity.SetTag(tag, hidden);
                     }

@@ -26,16 +26,19 @@ public static partial class WhatsAppWebhookEndpointRouteBuilderExtensions
     /// <list type="bullet">
     /// <item>401 without the right token or secret (compared in constant time); nothing is read or dispatched.</item>
     /// <item>400 for a body over 1 MiB, one that is not a JSON object, or a known type that breaks its schema:
-    /// a redelivery would not change it.</item>
+    /// a redelivery would not change it. 400 as well for a body whose framing breaks, and Kestrel's 408 for one
+    /// that arrives too slowly; nothing is dispatched.</item>
+    /// <item>405 (<c>Allow: POST</c>) for any other method.</item>
     /// <item>200 once every handler returned; also for notification types the library does not read.</item>
     /// <item>500 when a handler threw, so that the gateway delivers it again (GREEN-API retries every minute for 24
     /// hours; Maytapi documents no retry).</item>
     /// </list>
-    /// <para>Neither the token nor the secret is logged or traced by the library. A secret in the path would
-    /// appear in ASP.NET Core's own request logs (category <c>Microsoft.AspNetCore.Hosting.Diagnostics</c>, at
-    /// Information, and <c>Microsoft.AspNetCore.Routing.Matching.DfaMatcher</c>, at Debug): registering such a
-    /// receiver caps those categories at Warning, for every provider, unless the app's logging configuration names
-    /// them explicitly; and the request's trace gets <c>url.path</c> with the secret replaced.</para>
+    /// <para>Neither the token nor the secret is logged or traced by the library. A secret in the query would
+    /// appear in ASP.NET Core's "Request starting" lines (category <c>Microsoft.AspNetCore.Hosting.Diagnostics</c>,
+    /// at Information): registering such a receiver caps that category at Warning, for every logging provider,
+    /// unless the app's logging configuration names it explicitly; and the request's trace gets the secret
+    /// replaced in its URL tags (<c>url.query</c>, and <c>url.full</c>, <c>http.target</c> or <c>http.url</c> where
+    /// instrumentation sets them).</para>
     /// </remarks>
     /// <param name="endpoints">The app.</param>
     /// <param name="prefix">The path the endpoints share; default <c>/whatsapp</c>.</param>

@@ -49,7 +49,7 @@ namespace Messaging.WhatsApp
         /// <summary>Names the endpoint without its secret.</summary>
         /// <returns>E.g. <c>Maytapi webhook maytapi?secret={secret}</c>.</returns>
         public override string ToString() =>
-            $"{Provider.DisplayName} webhook {Path}{(SecretInUrl ? "?secret={secret}" : string.Empty)}";
+            $"{Provider.DisplayName} webhook {Path}{(SecretInUrl ? "?" + WebhookCredential.QueryParameterName + "={secret}" : string.Empty)}";
     }
 }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -13,8 +12,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
 
 namespace Messaging.WhatsApp.Tests.Receiving;
 
@@ -86,33 +83,19 @@ public sealed class WebhookSecretTests
     {
         // What an app exports with OpenTelemetry's ASP.NET Core instrumentation; some switch its own query
         // redaction off (to see campaign parameters), and then only the endpoint's own rewrite hides the secret.
-        const string Switch = "OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION";
-        var exported = new List<Activity>();
-        int port;
-        Environment.SetEnvironmentVariable(Switch, queryRedactionOff ? "true" : null);
-        try
+        var body = NotificationRecording.Of("maytapi").First(r => r.Updates.Count == 1).Body;
+        var requests = await ExportedRequestSpans.OfAsync(queryRedactionOff, () => StartAsync(), async host =>
         {
-            using var tracing = Sdk.CreateTracerProviderBuilder().AddAspNetCoreInstrumentation().AddInMemoryExporter(exported).Build();
-            await using var host = await StartAsync();
-            port = host.BaseUrl.Port;
-            var body = NotificationRecording.Of("maytapi").First(r => r.Updates.Count == 1).Body;
             Assert.That(await host.StatusOfPostAsync("/whatsapp/maytapi?utm=x&secret=" + Secret, body), Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await host.StatusOfPostAsync("/whatsapp/maytapi?secret=" + Secret + "x", body), Is.EqualTo(HttpStatusCode.Unauthorized));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(Switch, null);
-        }
+        });
 
-        // Other tests' hosts run alongside: only this host's requests.
-        var requests = exported.Where(a => a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("server.port"), port)).ToList();
-        var everything = requests.SelectMany(a => a.TagObjects.Select(t => $"{t.Key}={t.Value}").Append(a.DisplayName));
         Assert.Multiple(() =>
         {
             Assert.That(requests, Has.Count.EqualTo(2), "both requests exported");
             Assert.That(requests.Select(a => a.GetTagItem("url.query") as string), Has.All.Not.Null, "the query was recorded");
             Assert.That(requests.Select(a => a.GetTagItem("url.path")), Has.All.EqualTo("/whatsapp/maytapi"));
-            Assert.That(SecretEncodings.Find(Secret, everything), Is.Empty);
+            Assert.That(SecretEncodings.Find(Secret, ExportedRequestSpans.Everything(requests)), Is.Empty);
             if (queryRedactionOff)
             {
                 Assert.That(requests[0].GetTagItem("url.query"), Is.EqualTo("?utm=x&secret=REDACTED"), "the other parameters kept as the app asked");
