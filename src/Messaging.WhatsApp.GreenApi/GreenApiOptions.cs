@@ -61,6 +61,9 @@ public sealed class GreenApiOptions : WhatsAppSenderOptions
     /// <summary>The token is a path segment: the client writes the placeholder, the last handler the token.</summary>
     internal override RequestSecret Secret() => RequestSecret.PathSegment(ApiTokenInstance);
 
+    /// <summary>GREEN-API counts its limit per instance.</summary>
+    internal override string RateLimitInstance() => IdInstance.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal override void Validate(OptionsChecks check)
     {
         check.Require(IdInstance > 0, "IdInstance is required: the instance number from the GREEN-API console.");

@@ -65,6 +65,9 @@ public sealed class MaytapiOptions : WhatsAppSenderOptions
     /// <summary>The key is a header: the client leaves it out, the last handler adds it.</summary>
     internal override RequestSecret Secret() => RequestSecret.Header(MaytapiClient.ApiKeyHeader, ApiKey);
 
+    /// <summary>Teams limit Maytapi per phone: the product and the phone id.</summary>
+    internal override string RateLimitInstance() => ProductId + "/" + PhoneId;
+
     internal override void Validate(OptionsChecks check)
     {
         check.Require(Guid.TryParse(ProductId, out _), "ProductId is required: the product id (a UUID) from the Maytapi console.");

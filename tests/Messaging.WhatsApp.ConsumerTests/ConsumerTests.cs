@@ -46,6 +46,7 @@ public sealed class ConsumerTests
     [TestCase("Messaging.WhatsApp.Maytapi")]
     [TestCase("Messaging.WhatsApp.GreenApi")]
     [TestCase("Messaging.WhatsApp.AspNetCore")]
+    [TestCase("Messaging.WhatsApp.Redis")]
     public void Package_Restored_ComesFromTheFeedNotFromAProject(string id)
     {
         // The deps file records how each library was resolved: "package" or "project".
@@ -113,6 +114,33 @@ public sealed class ConsumerTests
             Assert.That(request.Headers!["x-maytapi-key"].ToString(), Is.EqualTo(MaytapiKey));
             Assert.That(request.Body, Does.Contain("\"type\":\"media\""));
         });
+    }
+
+    [Test]
+    public void GreenApi_WithTheRedisRateLimiter_StoreUnreachable_FailsTypedAndSendsNothing()
+    {
+        _server.Given(Request.Create().WithPath($"/waInstance1101000001/sendMessage/{Token}").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { idMessage = "NEVER" }));
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var services = new ServiceCollection();
+        services.AddGreenApi(o =>
+        {
+            o.ApiUrl = new Uri(_server.Url!);
+            o.IdInstance = 1101000001;
+            o.ApiTokenInstance = Token;
+            o.Retry.Enabled = false;
+        }).UseRedisRateLimiter($"127.0.0.1:{port}", o => o.StoreTimeout = TimeSpan.FromMilliseconds(500));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsAsync<WhatsAppRateLimitedException>(
+            () => provider.GetRequiredService<IWhatsAppSender>().SendTextAsync(ChatAddress.Parse("905301234567"), "hi"))!;
+
+        Assert.That(error.IsSafeToRetry, Is.True);
+        Assert.That(error.Message, Does.Contain("nothing was sent"));
+        Assert.That(_server.LogEntries, Is.Empty, "no send without a permit from the store");
     }
 
     [Test]

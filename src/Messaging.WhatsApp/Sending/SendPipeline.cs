@@ -26,15 +26,14 @@ internal sealed partial class SendPipeline : IDisposable
 
     /// <param name="provider">The provider, for error details and telemetry.</param>
     /// <param name="retry">The retry settings.</param>
-    /// <param name="maxSendsPerSecond">The rate limit, or 0 for none.</param>
-    /// <param name="rateLimitQueueLimit">Sends that may wait for the rate limiter.</param>
+    /// <param name="limiter">The rate limiter, which the pipeline owns, or null for none.</param>
     /// <param name="time">The clock of retry delays.</param>
     /// <param name="logger">Where retries are logged.</param>
-    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, int maxSendsPerSecond, int rateLimitQueueLimit, TimeProvider time, ILogger logger)
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger)
     {
         _provider = provider;
         _retry = retry;
-        _limiter = RateLimits.PerSecond(maxSendsPerSecond, rateLimitQueueLimit);
+        _limiter = limiter;
         _time = time;
         _logger = logger;
     }
@@ -225,20 +224,50 @@ internal sealed partial class SendPipeline : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (WhatsAppTelemetry.RateLimitWait.Enabled)
+        RateLimitLease lease;
+        try
         {
-            WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name));
+            lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         }
-
-        if (!lease.IsAcquired)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A disposed limiter fails every lease: that is not a full queue, and not worth a retry.
+            // A replaced limiter (a shared store's) may throw; nothing was sent. Its message is not quoted: it
+            // is the limiter's, and may name what it connects to.
             ThrowIfDisposed();
             var details = new WhatsAppErrorDetails(_provider);
             throw new WhatsAppRateLimitedException(
-                details.Describe("The sender's rate limiter queue is full; nothing was sent"), details, isSafeToRetry: true);
+                details.Describe($"The sender's rate limiter failed ({e.GetType().Name}); nothing was sent"), details, innerException: e, isSafeToRetry: true);
         }
+
+        using (lease)
+        {
+            if (WhatsAppTelemetry.RateLimitWait.Enabled)
+            {
+                WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name));
+            }
+
+            if (!lease.IsAcquired)
+            {
+                // A disposed limiter fails every lease: that is not a full queue, and not worth a retry.
+                ThrowIfDisposed();
+                throw Refused(lease);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The error for a lease the limiter refused: the in-process limiter's queue was full, or a replaced limiter
+    /// gave its reason (<see cref="MetadataName.ReasonPhrase"/>) and when to try again (<see cref="MetadataName.RetryAfter"/>).
+    /// </summary>
+    private WhatsAppRateLimitedException Refused(RateLimitLease lease)
+    {
+        var details = new WhatsAppErrorDetails(_provider);
+        var reason = lease.TryGetMetadata(MetadataName.ReasonPhrase, out var phrase) && !string.IsNullOrEmpty(phrase)
+            ? phrase
+            : "its queue is full";
+        TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : null;
+        return new WhatsAppRateLimitedException(
+            details.Describe($"The sender's rate limiter refused the send ({reason}); nothing was sent"), details, retryAfter, isSafeToRetry: true);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} send attempt {Attempt} of {MaxAttempts} failed with {Error}, which is safe to retry; retrying in {DelayMs} ms")]

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using System.Threading;
+using System.Threading.RateLimiting;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,8 +24,11 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     private readonly SendPipeline _pipeline;
     private readonly HttpClient? _ownedHttp;
 
-    /// <summary>A core over clients from IHttpClientFactory (<paramref name="httpClient"/>), or over one it owns.</summary>
-    public SenderCore(SenderDefinition<TOptions, TClient> definition, TOptions options, Func<HttpClient> httpClient, ILogger? logger, TimeProvider time, HttpClient? ownedHttp = null)
+    /// <summary>
+    /// A core over clients from IHttpClientFactory (<paramref name="httpClient"/>), or over one it owns. Its rate
+    /// limiter is the in-process one the options describe, unless <paramref name="createLimiter"/> makes another.
+    /// </summary>
+    public SenderCore(SenderDefinition<TOptions, TClient> definition, TOptions options, Func<HttpClient> httpClient, ILogger? logger, TimeProvider time, HttpClient? ownedHttp = null, string registrationName = "", Func<WhatsAppRateLimitContext, RateLimiter?>? createLimiter = null)
     {
         Guard.NotNull(options);
         Definition = definition;
@@ -32,7 +36,10 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         Time = time;
         Redactor = new SecretRedactor([options.Secret().Value]);
         _clients = new ClientSource<TClient>(httpClient, definition.CreateClient, time);
-        _pipeline = new SendPipeline(definition.Provider, options.Retry, options.MaxSendsPerSecond, options.RateLimitQueueLimit, time, logger ?? NullLogger.Instance);
+        var limiter = createLimiter is null
+            ? RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit)
+            : createLimiter(new WhatsAppRateLimitContext(definition.Provider, options.RateLimitInstance(), registrationName, options.MaxSendsPerSecond, options.RateLimitQueueLimit));
+        _pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance);
         _ownedHttp = ownedHttp;
     }
 

@@ -69,12 +69,15 @@ internal static class SenderRegistration
         TSender Create(IServiceProvider sp)
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
+            var createLimiter = sp.GetRequiredService<IOptionsMonitor<SenderRateLimiterOptions>>().Get(clientName).Create;
             return createSender(new SenderCore<TOptions, TClient>(
                 definition,
                 Get(sp),
                 () => factory.CreateClient(clientName),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(definition.HttpClientName),
-                sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<TimeProvider>(),
+                registrationName: name,
+                createLimiter: createLimiter is null ? null : context => createLimiter(sp, context)));
         }
 
         if (string.IsNullOrEmpty(name))

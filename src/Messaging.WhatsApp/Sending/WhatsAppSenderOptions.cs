@@ -43,6 +43,9 @@ public abstract class WhatsAppSenderOptions
     /// <summary>The credential, and where in a request it goes.</summary>
     internal abstract RequestSecret Secret();
 
+    /// <summary>What the gateway counts its rate limit against, never a credential (<see cref="WhatsAppRateLimitContext.InstanceId"/>).</summary>
+    internal abstract string RateLimitInstance();
+
     /// <summary>Records the rules the provider's own settings break.</summary>
     internal abstract void Validate(OptionsChecks check);
 }
