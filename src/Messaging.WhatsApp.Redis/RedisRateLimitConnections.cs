@@ -37,8 +37,8 @@ internal sealed class RedisRateLimitConnections : IDisposable
     }
 
     /// <summary>The database of <paramref name="configuration"/>'s connection, connecting it on first use.</summary>
-    public Func<TimeSpan, CancellationToken, Task<IDatabaseAsync>> Database(string configuration) =>
-        async (timeout, cancellationToken) =>
+    public Func<CancellationToken, Task<IDatabaseAsync>> Database(string configuration) =>
+        async cancellationToken =>
         {
             var connection = await Within(Connect(configuration), "Not connected to the rate limit store in time.", cancellationToken).ConfigureAwait(false);
             return connection.GetDatabase();

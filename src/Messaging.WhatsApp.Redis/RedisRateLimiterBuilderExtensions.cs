@@ -73,7 +73,7 @@ public static class RedisRateLimiterBuilderExtensions
         return Use(builder, sp =>
         {
             var database = Guard.NotNull(connection(sp)).GetDatabase();
-            return (_, _) => System.Threading.Tasks.Task.FromResult<IDatabaseAsync>(database);
+            return _ => System.Threading.Tasks.Task.FromResult<IDatabaseAsync>(database);
         }, configure);
     }
 
@@ -86,7 +86,7 @@ public static class RedisRateLimiterBuilderExtensions
         where TBuilder : WhatsAppSenderBuilder =>
         UseRedisRateLimiter(builder, connection, null);
 
-    private static TBuilder Use<TBuilder>(TBuilder builder, Func<IServiceProvider, Func<TimeSpan, System.Threading.CancellationToken, System.Threading.Tasks.Task<IDatabaseAsync>>> database, Action<RedisRateLimiterOptions>? configure)
+    private static TBuilder Use<TBuilder>(TBuilder builder, Func<IServiceProvider, Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<IDatabaseAsync>>> database, Action<RedisRateLimiterOptions>? configure)
         where TBuilder : WhatsAppSenderBuilder
     {
         // Checked now, at registration: nothing is sent with options that break a rule.

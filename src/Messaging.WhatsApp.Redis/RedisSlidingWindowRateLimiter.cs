@@ -102,7 +102,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
 
     private static readonly Lease Acquired = new(true, null, null);
 
-    private readonly Func<TimeSpan, CancellationToken, Task<IDatabaseAsync>> _database;
+    private readonly Func<CancellationToken, Task<IDatabaseAsync>> _database;
     private readonly WhatsAppRateLimitContext _context;
     private readonly string _instance;
     private readonly RedisRateLimiterOptions _options;
@@ -122,11 +122,11 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     private long _successful;
     private long _failed;
 
-    /// <param name="database">The shared connection's database, connecting within the given time on first use.</param>
+    /// <param name="database">The shared connection's database, connecting on first use until the token is cancelled.</param>
     /// <param name="context">The instance and its limit; <see cref="WhatsAppRateLimitContext.PermitsPerSecond"/> is positive.</param>
     /// <param name="options">The checked options.</param>
     /// <param name="logger">Where store faults and recoveries are logged.</param>
-    public RedisSlidingWindowRateLimiter(Func<TimeSpan, CancellationToken, Task<IDatabaseAsync>> database, WhatsAppRateLimitContext context, RedisRateLimiterOptions options, ILogger logger)
+    public RedisSlidingWindowRateLimiter(Func<CancellationToken, Task<IDatabaseAsync>> database, WhatsAppRateLimitContext context, RedisRateLimiterOptions options, ILogger logger)
     {
         _database = database;
         _context = context;
@@ -143,9 +143,6 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         _stale = 2 * windowMicroseconds + 2_000_000;
         _markerLifetime = (long)MarkerLifetime.TotalMilliseconds;
     }
-
-    /// <summary>The keys, for tests: permits, line, seen, fresh.</summary>
-    internal IReadOnlyList<RedisKey> Keys => _keys;
 
     /// <inheritdoc />
     public override TimeSpan? IdleDuration => null;
@@ -364,7 +361,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopOnDispose ? _disposed.Token : CancellationToken.None);
         timeout.CancelAfter(_options.StoreTimeout);
-        var database = await _database(_options.StoreTimeout, timeout.Token).ConfigureAwait(false);
+        var database = await _database(timeout.Token).ConfigureAwait(false);
         // On a timeout the script may still run later: that only takes a permit no send uses.
         var answer = await RedisRateLimitConnections.Within(
             database.ScriptEvaluateAsync(Script, _keys, [ticket, permits, _limit, _window, _stale, mode, _markerLifetime]),

@@ -123,6 +123,45 @@ public sealed class SharedLimitTests
     }
 
     [Test]
+    public async Task StoreRestartsEmptyWithinTheWindow_AFreshReplicaWaitsOneWindow_SoTheWindowIsNotGrantedTwice()
+    {
+        // The window is 2 s, so that the restart fits in it: the permits of before the restart are still in the
+        // window when the fresh replica (a new connection, no reconnection delay) asks. An empty store alone
+        // would grant it the whole limit again at once.
+        const int limit = 10;
+        var window = TimeSpan.FromSeconds(2);
+        using var store = StoreServer.StartSelected();
+        await using var gateway = await FakeGateway.StartAsync();
+        void Options(GreenApiOptions o)
+        {
+            o.IdInstance = 1101000095;
+            o.MaxSendsPerSecond = limit;
+        }
+
+        await using (var before = Replicas.GreenApi(store.Configuration, gateway.BaseAddress, options: Options, redis: r => r.Window = window))
+        {
+            var first = await Task.WhenAll(Enumerable.Range(0, limit).Select(i => Send(before, $"before {i}")));
+            Assert.That(first.Where(o => o.Error is not null).Select(o => o.Error!.Message), Is.Empty);
+        }
+
+        var restart = Stopwatch.StartNew();
+        store.Stop();
+        store.Start();
+        restart.Stop();
+        Assert.That(restart.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)), "the restart fits well inside the window, or this test shows nothing");
+
+        await using var after = Replicas.GreenApi(store.Configuration, gateway.BaseAddress, options: Options, redis: r => r.Window = window);
+        var second = await Task.WhenAll(Enumerable.Range(0, limit).Select(i => Send(after, $"after {i}")));
+        Assert.That(second.Where(o => o.Error is not null).Select(o => o.Error!.Message), Is.Empty);
+
+        var arrivals = gateway.Arrivals;
+        var gap = Stopwatch.GetElapsedTime(arrivals.Where(a => a.Text.StartsWith("before", StringComparison.Ordinal)).Max(a => a.Timestamp), arrivals.Where(a => a.Text.StartsWith("after", StringComparison.Ordinal)).Min(a => a.Timestamp));
+        TestContext.Out.WriteLine($"{store.Engine}: restart took {restart.Elapsed.TotalMilliseconds:F0} ms; first send after it arrived {gap.TotalSeconds:F2} s after the last before it");
+        Assert.That(FakeGateway.MaxInAnyWindow(arrivals, window - TimeSpan.FromMilliseconds(100)), Is.LessThanOrEqualTo(limit),
+            () => FakeGateway.DescribeFullestWindow(arrivals, window - TimeSpan.FromMilliseconds(100)));
+    }
+
+    [Test]
     public async Task StoreGoesSilent_SendsFailTypedWithinTheTimeout_ThenSendAgain_NothingOverTheLimit()
     {
         using var store = StoreServer.StartSelected();
