@@ -61,6 +61,10 @@ public sealed class Clients : IDisposable
 
     public Task<string> MaytapiStj() => Baselines.MaytapiStjAsync(_maytapiHttp);
 
+    public Task<string> MaytapiStjJsonContent() => Baselines.MaytapiStjJsonContentAsync(_maytapiHttp);
+
+    public Task<string> MaytapiNewtonsoftStrings() => Baselines.MaytapiNewtonsoftStringsAsync(_maytapiHttp);
+
     public Task<string> MaytapiNewtonsoft() => Baselines.MaytapiNewtonsoftAsync(_maytapiHttp);
 
     public async Task<string> MaytapiGenerated()
@@ -72,6 +76,10 @@ public sealed class Clients : IDisposable
     public async Task<string> MaytapiFacade() => (await _maytapiSender.SendTextAsync(Chat, Wire.Text)).MessageId;
 
     public Task<string> GreenApiStj() => Baselines.GreenApiStjAsync(_greenApiHttp);
+
+    public Task<string> GreenApiStjJsonContent() => Baselines.GreenApiStjJsonContentAsync(_greenApiHttp);
+
+    public Task<string> GreenApiNewtonsoftStrings() => Baselines.GreenApiNewtonsoftStringsAsync(_greenApiHttp);
 
     public Task<string> GreenApiNewtonsoft() => Baselines.GreenApiNewtonsoftAsync(_greenApiHttp);
 
@@ -87,11 +95,15 @@ public sealed class Clients : IDisposable
     public Func<Task<string>> ByName(string name) => name switch
     {
         "maytapi-stj" => MaytapiStj,
+        "maytapi-stj-jsoncontent" => MaytapiStjJsonContent,
         "maytapi-newtonsoft" => MaytapiNewtonsoft,
+        "maytapi-newtonsoft-strings" => MaytapiNewtonsoftStrings,
         "maytapi-generated" => MaytapiGenerated,
         "maytapi-facade" => MaytapiFacade,
         "greenapi-stj" => GreenApiStj,
+        "greenapi-stj-jsoncontent" => GreenApiStjJsonContent,
         "greenapi-newtonsoft" => GreenApiNewtonsoft,
+        "greenapi-newtonsoft-strings" => GreenApiNewtonsoftStrings,
         "greenapi-generated" => GreenApiGenerated,
         "greenapi-facade" => GreenApiFacade,
         _ => throw new ArgumentException($"unknown variant {name}", nameof(name)),
@@ -99,8 +111,8 @@ public sealed class Clients : IDisposable
 
     public static readonly string[] Names =
     [
-        "maytapi-stj", "maytapi-newtonsoft", "maytapi-generated", "maytapi-facade",
-        "greenapi-stj", "greenapi-newtonsoft", "greenapi-generated", "greenapi-facade",
+        "maytapi-stj", "maytapi-stj-jsoncontent", "maytapi-newtonsoft", "maytapi-newtonsoft-strings", "maytapi-generated", "maytapi-facade",
+        "greenapi-stj", "greenapi-stj-jsoncontent", "greenapi-newtonsoft", "greenapi-newtonsoft-strings", "greenapi-generated", "greenapi-facade",
     ];
 
     public void Dispose()

@@ -6,19 +6,23 @@ using Messaging.WhatsApp.Benchmarks;
 
 // Modes (see docs/benchmarks.md):
 //   (no arguments or BenchmarkDotNet's)         one send per operation, in memory and over loopback
-//   --throughput [count] [concurrency]          N sends at concurrency C against a separate server process
+//   --throughput [count] [concurrency] [rounds] [variant,...]
+//                                               N sends at concurrency C against a separate server process
 //   --server <port>, --throughput-variant ...   the processes the throughput mode starts
 //   --receive-throughput [count] [concurrency]  N notifications at concurrency C to the webhooks in a separate server process
 //   --receive-server <port>, --receive-load ... the processes the receive throughput mode starts
+//   --profile <variant> [seconds]               one variant in a loop over the in-memory handler, for a profiler
 static int Arg(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
 switch (args.Length > 0 ? args[0] : string.Empty)
 {
     case "--throughput":
-        return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64));
+        return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64), Arg(args, 3, 1), args.Length > 4 ? args[4].Split(',') : null);
     case "--throughput-variant":
         return await Throughput.RunVariantAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--profile":
+        return await Throughput.ProfileAsync(args[1], Arg(args, 2, 10));
     case "--receive-throughput":
         return await ReceiveThroughput.RunAllAsync(Arg(args, 1, 100_000), Arg(args, 2, 64));
     case "--receive-load":

@@ -19,7 +19,8 @@ public enum Transport
 
 /// <summary>
 /// One text send per operation, for each provider: hand-written HttpClient with System.Text.Json (the
-/// baseline of each group) and with Newtonsoft.Json, the generated client, and the facade.
+/// baseline of each group: a source-generated context, bytes, ResponseHeadersRead), with System.Text.Json's
+/// JsonContent and with Newtonsoft.Json (see <see cref="Baselines"/>), the generated client, and the facade.
 /// </summary>
 [MemoryDiagnoser]
 [CategoriesColumn]
@@ -39,16 +40,26 @@ public class SendBenchmarks
     [ParamsSource(nameof(Transports))]
     public Transport Transport { get; set; }
 
+    /// <summary>Nothing listening, or an OpenTelemetry tracer and meter: see WHATSAPP_BENCH_LISTENER.</summary>
+    [ParamsSource(nameof(Listeners))]
+    public Listener Listener { get; set; }
+
+    public static System.Collections.Generic.IEnumerable<Listener> Listeners() => Listening.FromEnvironment();
+
+    private Listening? _listening;
+
     [GlobalSetup]
     public async Task SetUp()
     {
         _server = Transport == Transport.Loopback ? await LoopbackServer.StartAsync() : null;
         _clients = new Clients(_server?.Url);
+        _listening = new Listening(Listener);
     }
 
     [GlobalCleanup]
     public async Task CleanUp()
     {
+        _listening?.Dispose();
         _clients.Dispose();
         if (_server is not null)
         {
@@ -60,7 +71,13 @@ public class SendBenchmarks
     public Task<string> Maytapi_HttpClient_SystemTextJson() => _clients.MaytapiStj();
 
     [BenchmarkCategory("Maytapi"), Benchmark]
+    public Task<string> Maytapi_HttpClient_StjJsonContent() => _clients.MaytapiStjJsonContent();
+
+    [BenchmarkCategory("Maytapi"), Benchmark]
     public Task<string> Maytapi_HttpClient_Newtonsoft() => _clients.MaytapiNewtonsoft();
+
+    [BenchmarkCategory("Maytapi"), Benchmark]
+    public Task<string> Maytapi_HttpClient_NewtonsoftStrings() => _clients.MaytapiNewtonsoftStrings();
 
     [BenchmarkCategory("Maytapi"), Benchmark]
     public Task<string> Maytapi_GeneratedClient() => _clients.MaytapiGenerated();
@@ -72,7 +89,13 @@ public class SendBenchmarks
     public Task<string> GreenApi_HttpClient_SystemTextJson() => _clients.GreenApiStj();
 
     [BenchmarkCategory("GreenApi"), Benchmark]
+    public Task<string> GreenApi_HttpClient_StjJsonContent() => _clients.GreenApiStjJsonContent();
+
+    [BenchmarkCategory("GreenApi"), Benchmark]
     public Task<string> GreenApi_HttpClient_Newtonsoft() => _clients.GreenApiNewtonsoft();
+
+    [BenchmarkCategory("GreenApi"), Benchmark]
+    public Task<string> GreenApi_HttpClient_NewtonsoftStrings() => _clients.GreenApiNewtonsoftStrings();
 
     [BenchmarkCategory("GreenApi"), Benchmark]
     public Task<string> GreenApi_GeneratedClient() => _clients.GreenApiGenerated();

@@ -13,39 +13,59 @@ namespace Messaging.WhatsApp.Benchmarks;
 /// </summary>
 public static class Throughput
 {
-    /// <summary>The parent: starts the server process, then one client process per variant, and prints the table.</summary>
-    public static async Task<int> RunAllAsync(int count, int concurrency)
+    /// <summary>
+    /// The parent: starts the server process, then one client process per variant and round, and prints the
+    /// table. Rounds run every variant once, in order, so that a slow spell of this shared machine falls on all
+    /// of them; each variant's row is its median round (by messages per second), and the spread of its rounds.
+    /// </summary>
+    /// <param name="count">Sends per variant and round.</param>
+    /// <param name="concurrency">Sends in flight at once.</param>
+    /// <param name="rounds">How many times each variant runs.</param>
+    /// <param name="only">The variants to run, or null for all.</param>
+    public static async Task<int> RunAllAsync(int count, int concurrency, int rounds = 1, string[]? only = null)
     {
+        var names = only ?? Clients.Names;
         var port = FreePort();
         using var server = Start($"--server {port}");
         await server.StandardOutput.ReadLineAsync(); // "ready"
-        Console.WriteLine($"# {count} sends per variant at concurrency {concurrency}, server in process {server.Id} on 127.0.0.1:{port}");
-        Console.WriteLine("| variant | messages/s | vs STJ | CPU µs/message | allocated B/message | peak working set MB |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        var baselines = new System.Collections.Generic.Dictionary<string, double>();
-        foreach (var name in Clients.Names)
+        Console.WriteLine($"# {count} sends per variant and round at concurrency {concurrency}, {rounds} round(s), server in process {server.Id} on 127.0.0.1:{port}");
+        var results = names.ToDictionary(n => n, _ => new System.Collections.Generic.List<double[]>());
+        for (var round = 0; round < rounds; round++)
         {
-            using var client = Start($"--throughput-variant {name} {count} {concurrency} {port}");
-            var line = await client.StandardOutput.ReadToEndAsync();
-            await client.WaitForExitAsync();
-            if (client.ExitCode != 0)
+            foreach (var name in names)
             {
-                Console.Error.WriteLine($"{name} failed: {line}");
-                return 1;
-            }
+                using var client = Start($"--throughput-variant {name} {count} {concurrency} {port}");
+                var line = await client.StandardOutput.ReadToEndAsync();
+                await client.WaitForExitAsync();
+                if (client.ExitCode != 0)
+                {
+                    Console.Error.WriteLine($"{name} failed: {line}");
+                    return 1;
+                }
 
-            var parts = line.Trim().Split(' ').Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+                results[name].Add(line.Trim().Split(' ').Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray());
+            }
+        }
+
+        server.Kill();
+        Console.WriteLine("| variant | messages/s | vs STJ | CPU µs/message | allocated B/message | peak working set MB | messages/s, every round |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+        var baselines = new System.Collections.Generic.Dictionary<string, double>();
+        foreach (var name in names)
+        {
+            var ordered = results[name].OrderBy(r => r[0]).ToArray();
+            var parts = ordered[ordered.Length / 2];
             var provider = name.Split('-')[0];
             if (name.EndsWith("-stj", StringComparison.Ordinal))
             {
                 baselines[provider] = parts[0];
             }
 
-            var ratio = parts[0] / baselines[provider];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {parts[0]:F0} | {ratio:F2}x | {parts[1]:F1} | {parts[2]:F0} | {parts[3]:F1} |"));
+            var ratio = baselines.TryGetValue(provider, out var baseline) ? $"{parts[0] / baseline:F2}x" : "n/a";
+            var all = string.Join(", ", results[name].Select(r => r[0].ToString("F0", CultureInfo.InvariantCulture)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {parts[0]:F0} | {ratio} | {parts[1]:F1} | {parts[2]:F0} | {parts[3]:F1} | {all} |"));
         }
 
-        server.Kill();
         return 0;
     }
 
@@ -68,6 +88,30 @@ public static class Throughput
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count / clock.Elapsed.TotalSeconds} {cpu.TotalMicroseconds / count} {(double)allocated / count} {process.PeakWorkingSet64 / 1024.0 / 1024.0}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// Sends with one variant over the in-memory handler, one at a time, for <paramref name="seconds"/>: a loop to
+    /// attach a profiler to (<c>dotnet-trace collect -- dotnet Messaging.WhatsApp.Benchmarks.dll --profile maytapi-facade</c>).
+    /// </summary>
+    public static async Task<int> ProfileAsync(string name, int seconds)
+    {
+        using var clients = new Clients(root: null);
+        var send = clients.ByName(name);
+        var clock = Stopwatch.StartNew();
+        var sends = 0L;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                await send();
+            }
+
+            sends += 1000;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {sends} sends, {clock.Elapsed.TotalMilliseconds * 1000 / sends:F3} µs each"));
         return 0;
     }
 

@@ -11,15 +11,7 @@ public sealed class ClientSourceTests
     public void Get_WithinAndAfterAMinute_ReusesTheClientThenMakesANewOne()
     {
         var time = new ManualTime();
-        var created = 0;
-        var source = new ClientSource<object>(
-            () =>
-            {
-                created++;
-                return new HttpClient();
-            },
-            http => new object(),
-            time);
+        var source = Counting(time, out var created);
 
         var first = source.Get();
         time.Advance(TimeSpan.FromSeconds(59));
@@ -31,8 +23,39 @@ public sealed class ClientSourceTests
         {
             Assert.That(second, Is.SameAs(first));
             Assert.That(third, Is.Not.SameAs(first));
-            Assert.That(created, Is.EqualTo(2));
+            Assert.That(created(), Is.EqualTo(2));
         });
+    }
+
+    [Test]
+    public void Get_OnTheSystemClock_ReusesTheClient()
+    {
+        // The system clock is read as a millisecond tick count rather than through TimeProvider: one client for
+        // every send within the minute, as with any other clock.
+        var source = Counting(TimeProvider.System, out var created);
+
+        var first = source.Get();
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.That(source.Get(), Is.SameAs(first));
+        }
+
+        Assert.That(created(), Is.EqualTo(1));
+    }
+
+    /// <summary>A source over new HttpClients; <paramref name="created"/> tells how many it asked for.</summary>
+    private static ClientSource<object> Counting(TimeProvider time, out Func<int> created)
+    {
+        var count = 0;
+        created = () => count;
+        return new ClientSource<object>(
+            () =>
+            {
+                count++;
+                return new HttpClient();
+            },
+            http => new object(),
+            time);
     }
 
     private sealed class ManualTime : TimeProvider

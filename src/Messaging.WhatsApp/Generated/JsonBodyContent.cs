@@ -22,6 +22,12 @@ internal sealed class JsonBodyContent : HttpContent
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
+#if NETCOREAPP3_0_OR_GREATER
+    /// <summary>A UTF-8 encoder per thread, reset for each body.</summary>
+    [ThreadStatic]
+    private static Encoder? t_encoder;
+#endif
+
     private readonly int _length;
     private byte[]? _buffer;
 
@@ -91,18 +97,19 @@ internal sealed class JsonBodyContent : HttpContent
     private static JsonBodyContent Encode(StringBuilder builder, string mediaType)
     {
 #if NETCOREAPP3_0_OR_GREATER
-        // Encoded from the builder's own chunks: no copy of the characters first.
+        // Encoded from the builder's own chunks: no copy of the characters first. One encoder for all of them, so
+        // that a surrogate pair split across two chunks (a long text of emoji) is still one character, not two
+        // U+FFFD; a lone surrogate becomes U+FFFD, as Encoding.UTF8 encodes it.
+        var encoder = t_encoder ??= Encoding.UTF8.GetEncoder();
+        encoder.Reset();
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(builder.Length));
         var length = 0;
+        var left = builder.Length;
         foreach (var chunk in builder.GetChunks())
         {
-            length += Encoding.UTF8.GetByteCount(chunk.Span);
-        }
-
-        var bytes = ArrayPool<byte>.Shared.Rent(length);
-        var written = 0;
-        foreach (var chunk in builder.GetChunks())
-        {
-            written += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(written, length - written));
+            left -= chunk.Length;
+            encoder.Convert(chunk.Span, bytes.AsSpan(length), flush: left == 0, out _, out var written, out _);
+            length += written;
         }
 
         return new JsonBodyContent(bytes, length, mediaType);

@@ -61,6 +61,7 @@ internal sealed class StrictObjectConverter : JsonConverter
     private readonly JsonObjectContract _contract;
     private readonly JsonProperty[] _properties;
     private readonly Dictionary<string, int> _index;
+    private readonly StrictValues.Shape[] _shapes;
     private readonly int[] _required;
     private readonly bool _nullMeansAbsent;
 
@@ -70,9 +71,12 @@ internal sealed class StrictObjectConverter : JsonConverter
         _nullMeansAbsent = nullMeansAbsent;
         _properties = contract.Properties.Where(p => !p.Ignored && p.Writable && p.PropertyName is not null && p.PropertyType is not null).ToArray();
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        _shapes = new StrictValues.Shape[_properties.Length];
         for (var i = 0; i < _properties.Length; i++)
         {
             _index[_properties[i].PropertyName!] = i;
+            _shapes[i] = StrictValues.ShapeOf(_properties[i].PropertyType!);
+            StrictJsonReader.KnowName(_properties[i].PropertyName!);
         }
 
         _required = Enumerable.Range(0, _properties.Length)
@@ -110,7 +114,8 @@ internal sealed class StrictObjectConverter : JsonConverter
             }
 
             var name = (string)reader.Value!;
-            if (!_index.TryGetValue(name, out var i))
+            var i = IndexOf(name);
+            if (i < 0)
             {
                 ReadUnknown(reader, target, name);
                 continue;
@@ -132,7 +137,7 @@ internal sealed class StrictObjectConverter : JsonConverter
 
             var property = _properties[i];
             Next(reader);
-            var value = StrictValues.ReadCurrent(reader, property.PropertyType!, serializer, name);
+            var value = StrictValues.ReadCurrent(reader, _shapes[i], serializer, name);
             if (value is null && property.Required == Required.Default && _nullMeansAbsent)
             {
                 continue;
@@ -158,6 +163,29 @@ internal sealed class StrictObjectConverter : JsonConverter
         return target;
     }
 
+    /// <summary>
+    /// The index of the property named <paramref name="name"/>, or -1. A model of a few properties is searched in
+    /// order (a name read is usually the very string the contract holds, compared by reference first), a larger
+    /// one by its dictionary.
+    /// </summary>
+    private int IndexOf(string name)
+    {
+        if (_properties.Length > 8)
+        {
+            return _index.TryGetValue(name, out var found) ? found : -1;
+        }
+
+        for (var i = 0; i < _properties.Length; i++)
+        {
+            if (string.Equals(_properties[i].PropertyName, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     internal static void Next(JsonReader reader)
     {
         if (!reader.Read())
@@ -175,7 +203,7 @@ internal sealed class StrictObjectConverter : JsonConverter
         if (_contract.ExtensionDataSetter is { } setter)
         {
             // Unknown fields are kept, as Newtonsoft.Json keeps them: values as they are, objects and arrays as JTokens.
-            setter(target, name, StrictValues.ReadCurrent(reader, typeof(object), null, name));
+            setter(target, name, StrictValues.ReadCurrent(reader, StrictValues.Untyped, null, name));
         }
         else
         {
@@ -186,7 +214,34 @@ internal sealed class StrictObjectConverter : JsonConverter
     /// <summary>Reads one value, already positioned on its first token, as the given type and nothing else.</summary>
     internal static class StrictValues
     {
-        public static object? ReadCurrent(JsonReader reader, Type type, JsonSerializer? serializer, string name)
+        /// <summary>What a value of a type is read as: worked out once per type, not on every value.</summary>
+        internal enum Kind
+        {
+            String,
+            Boolean,
+            Integer,
+            Number,
+            Enum,
+            Uri,
+            Date,
+            Bytes,
+            Token,
+            Dictionary,
+            List,
+            Model,
+        }
+
+        private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
+
+        /// <summary>The shape of <see cref="object"/>: any JSON value, as Newtonsoft.Json keeps unknown ones.</summary>
+        public static readonly Shape Untyped = ShapeOf(typeof(object));
+
+        public static Shape ShapeOf(Type type) => Shapes.GetOrAdd(type, static t => new Shape(t));
+
+        public static object? ReadCurrent(JsonReader reader, Type type, JsonSerializer? serializer, string name) =>
+            ReadCurrent(reader, ShapeOf(type), serializer, name);
+
+        public static object? ReadCurrent(JsonReader reader, Shape shape, JsonSerializer? serializer, string name)
         {
             var token = reader.TokenType;
             if (token == JsonToken.Null)
@@ -194,83 +249,157 @@ internal sealed class StrictObjectConverter : JsonConverter
                 return null;
             }
 
-            var underlying = Nullable.GetUnderlyingType(type) ?? type;
-            if (underlying == typeof(string))
+            var underlying = shape.Underlying;
+            switch (shape.Kind)
             {
-                return token == JsonToken.String ? reader.Value : throw WrongType(reader, name, "a string");
+                case Kind.String:
+                    return token == JsonToken.String ? reader.Value : throw WrongType(reader, name, "a string");
+                case Kind.Boolean:
+                    return token == JsonToken.Boolean ? reader.Value : throw WrongType(reader, name, "true or false");
+                case Kind.Integer:
+                    return token == JsonToken.Integer && reader.Value is long l && InRange(underlying, l)
+                        ? (underlying == typeof(long) ? reader.Value : Convert.ChangeType(l, underlying, CultureInfo.InvariantCulture))
+                        : throw WrongType(reader, name, "an integer in range");
+                case Kind.Number:
+                    return token is JsonToken.Integer or JsonToken.Float && reader.Value is not BigInteger
+                        ? ToNumber(reader, underlying, name)
+                        : throw WrongType(reader, name, "a number");
+                case Kind.Enum:
+                    return token == JsonToken.String && EnumValue(underlying, (string)reader.Value!) is { } member
+                        ? member
+                        : throw WrongType(reader, name, "one of " + string.Join(", ", EnumMap(underlying).Keys));
+                case Kind.Uri:
+                    return token == JsonToken.String && Uri.TryCreate((string)reader.Value!, UriKind.RelativeOrAbsolute, out var uri)
+                        ? uri
+                        : throw WrongType(reader, name, "a URI");
+                case Kind.Date:
+                    if (token != JsonToken.String || !DateTimeOffset.TryParse((string)reader.Value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date))
+                    {
+                        throw WrongType(reader, name, "a date-time string");
+                    }
+
+                    return underlying == typeof(DateTime) ? date.UtcDateTime : date;
+                case Kind.Bytes:
+                    return token == JsonToken.String && TryBase64((string)reader.Value!) is { } bytes ? bytes : throw WrongType(reader, name, "a base64 string");
+                case Kind.Token:
+                    return token is JsonToken.StartObject or JsonToken.StartArray || underlying != typeof(object)
+                        ? JToken.ReadFrom(reader)
+                        : reader.Value;
+                case Kind.Dictionary:
+                    return ReadDictionary(reader, shape, serializer, name);
+                case Kind.List:
+                    return ReadList(reader, shape, serializer, name);
+                default:
+                    if (serializer is not null && shape.ConverterFor(serializer.ContractResolver) is { } converter)
+                    {
+                        return converter.ReadJson(reader, underlying, null, serializer);
+                    }
+
+                    throw Fail(reader, $"'{name}' has a type ({underlying.Name}) the strict reader does not know");
+            }
+        }
+
+        /// <summary>A type as the strict reader reads it: its kind, and the shape of its items or values.</summary>
+        internal sealed class Shape
+        {
+            private Shape? _item;
+
+            public Shape(Type type)
+            {
+                Underlying = Nullable.GetUnderlyingType(type) ?? type;
+                Kind = KindOf(Underlying, out var itemType);
+                ItemType = itemType;
             }
 
-            if (underlying == typeof(bool))
-            {
-                return token == JsonToken.Boolean ? reader.Value : throw WrongType(reader, name, "true or false");
-            }
+            /// <summary>The resolver last asked for this model's converter, and its answer.</summary>
+            private Tuple<IContractResolver, JsonConverter?>? _converter;
 
-            if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short))
+            /// <summary>A model's converter from <paramref name="resolver"/>'s contract, remembered for the resolver last asked.</summary>
+            public JsonConverter? ConverterFor(IContractResolver resolver)
             {
-                return token == JsonToken.Integer && reader.Value is long l && InRange(underlying, l)
-                    ? Convert.ChangeType(l, underlying, CultureInfo.InvariantCulture)
-                    : throw WrongType(reader, name, "an integer in range");
-            }
-
-            if (underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal))
-            {
-                return token is JsonToken.Integer or JsonToken.Float && reader.Value is not BigInteger
-                    ? ToNumber(reader, underlying, name)
-                    : throw WrongType(reader, name, "a number");
-            }
-
-            if (underlying.IsEnum)
-            {
-                return token == JsonToken.String && EnumValue(underlying, (string)reader.Value!) is { } member
-                    ? member
-                    : throw WrongType(reader, name, "one of " + string.Join(", ", EnumMap(underlying).Keys));
-            }
-
-            if (underlying == typeof(Uri))
-            {
-                return token == JsonToken.String && Uri.TryCreate((string)reader.Value!, UriKind.RelativeOrAbsolute, out var uri)
-                    ? uri
-                    : throw WrongType(reader, name, "a URI");
-            }
-
-            if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
-            {
-                if (token != JsonToken.String || !DateTimeOffset.TryParse((string)reader.Value!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date))
+                var cached = _converter;
+                if (cached is not null && ReferenceEquals(cached.Item1, resolver))
                 {
-                    throw WrongType(reader, name, "a date-time string");
+                    return cached.Item2;
                 }
 
-                return underlying == typeof(DateTime) ? date.UtcDateTime : date;
+                var converter = resolver.ResolveContract(Underlying).Converter;
+                _converter = Tuple.Create(resolver, converter);
+                return converter;
             }
 
-            if (underlying == typeof(byte[]))
+            /// <summary>The declared type of a list's items or a dictionary's values.</summary>
+            public Type? ItemType { get; }
+
+            public Type Underlying { get; }
+
+            public Kind Kind { get; }
+
+            /// <summary>The shape of a list's items or a dictionary's values; made when first needed (a type may contain itself).</summary>
+            public Shape? Item => ItemType is null ? null : _item ??= ShapeOf(ItemType);
+
+            private static Kind KindOf(Type underlying, out Type? itemType)
             {
-                return token == JsonToken.String && TryBase64((string)reader.Value!) is { } bytes ? bytes : throw WrongType(reader, name, "a base64 string");
-            }
+                itemType = null;
+                if (underlying == typeof(string))
+                {
+                    return Kind.String;
+                }
 
-            if (underlying == typeof(object) || typeof(JToken).IsAssignableFrom(underlying))
-            {
-                return token is JsonToken.StartObject or JsonToken.StartArray || underlying != typeof(object)
-                    ? JToken.ReadFrom(reader)
-                    : reader.Value;
-            }
+                if (underlying == typeof(bool))
+                {
+                    return Kind.Boolean;
+                }
 
-            if (DictionaryValueType(underlying) is { } valueType)
-            {
-                return ReadDictionary(reader, underlying, valueType, serializer, name);
-            }
+                if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(short))
+                {
+                    return Kind.Integer;
+                }
 
-            if (ElementType(underlying) is { } elementType)
-            {
-                return ReadList(reader, underlying, elementType, serializer, name);
-            }
+                if (underlying == typeof(double) || underlying == typeof(float) || underlying == typeof(decimal))
+                {
+                    return Kind.Number;
+                }
 
-            if (serializer?.ContractResolver.ResolveContract(underlying) is { Converter: { } converter })
-            {
-                return converter.ReadJson(reader, underlying, null, serializer);
-            }
+                if (underlying.IsEnum)
+                {
+                    return Kind.Enum;
+                }
 
-            throw Fail(reader, $"'{name}' has a type ({underlying.Name}) the strict reader does not know");
+                if (underlying == typeof(Uri))
+                {
+                    return Kind.Uri;
+                }
+
+                if (underlying == typeof(DateTimeOffset) || underlying == typeof(DateTime))
+                {
+                    return Kind.Date;
+                }
+
+                if (underlying == typeof(byte[]))
+                {
+                    return Kind.Bytes;
+                }
+
+                if (underlying == typeof(object) || typeof(JToken).IsAssignableFrom(underlying))
+                {
+                    return Kind.Token;
+                }
+
+                if (DictionaryValueType(underlying) is { } valueType)
+                {
+                    itemType = valueType;
+                    return Kind.Dictionary;
+                }
+
+                if (ElementType(underlying) is { } elementType)
+                {
+                    itemType = elementType;
+                    return Kind.List;
+                }
+
+                return Kind.Model;
+            }
         }
 
         private static bool InRange(Type type, long value) =>
@@ -306,13 +435,16 @@ internal sealed class StrictObjectConverter : JsonConverter
             }
         }
 
-        private static object ReadList(JsonReader reader, Type listType, Type elementType, JsonSerializer? serializer, string name)
+        private static object ReadList(JsonReader reader, Shape list, JsonSerializer? serializer, string name)
         {
             if (reader.TokenType != JsonToken.StartArray)
             {
                 throw WrongType(reader, name, "an array");
             }
 
+            var listType = list.Underlying;
+            var elementType = list.ItemType!;
+            var element = list.Item!;
             var items = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType))!;
             var index = 0;
             while (true)
@@ -323,7 +455,7 @@ internal sealed class StrictObjectConverter : JsonConverter
                     break;
                 }
 
-                var item = ReadCurrent(reader, elementType, serializer, $"{name}[{index++}]");
+                var item = ReadCurrent(reader, element, serializer, $"{name}[{index++}]");
                 if (item is null)
                 {
                     throw Fail(reader, $"an item of '{name}' is null");
@@ -344,14 +476,16 @@ internal sealed class StrictObjectConverter : JsonConverter
                 : Activator.CreateInstance(listType, items) ?? throw Fail(reader, $"'{name}' cannot be created");
         }
 
-        private static object ReadDictionary(JsonReader reader, Type dictionaryType, Type valueType, JsonSerializer? serializer, string name)
+        private static object ReadDictionary(JsonReader reader, Shape dictionary, JsonSerializer? serializer, string name)
         {
             if (reader.TokenType != JsonToken.StartObject)
             {
                 throw WrongType(reader, name, "an object");
             }
 
-            var entries = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
+            var dictionaryType = dictionary.Underlying;
+            var value = dictionary.Item!;
+            var entries = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), dictionary.ItemType!))!;
             while (true)
             {
                 Next(reader);
@@ -367,7 +501,7 @@ internal sealed class StrictObjectConverter : JsonConverter
                 }
 
                 Next(reader);
-                entries[key] = ReadCurrent(reader, valueType, serializer, name + "." + key);
+                entries[key] = ReadCurrent(reader, value, serializer, name + "." + key);
             }
 
             return dictionaryType.IsAssignableFrom(entries.GetType())

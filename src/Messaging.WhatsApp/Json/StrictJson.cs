@@ -29,7 +29,11 @@ internal static class StrictJson
             return default!;
         }
 
-        var value = serializer.Deserialize<T>(reader);
+        // A model is read by its strict converter directly, as Newtonsoft.Json would (a contract's converter comes
+        // first), without a serializer's internal reader per call.
+        var value = serializer.ContractResolver.ResolveContract(typeof(T)) is { Converter: StrictObjectConverter strict }
+            ? (T)strict.ReadJson(reader, typeof(T), null, serializer)!
+            : serializer.Deserialize<T>(reader);
         reader.EnsureEnd();
         return value!;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
@@ -21,14 +22,36 @@ namespace Messaging.WhatsApp;
 /// </remarks>
 internal sealed class StrictJsonReader : JsonReader
 {
+    /// <summary>The values of <c>true</c> and <c>false</c>, boxed once rather than on every read.</summary>
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The property names of the models read (<see cref="KnowName"/>): a name read that is one of them is that
+    /// string, not a new one. Bounded by the specs: names that are not in them are never added.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, string> KnownNames = new(StringComparer.Ordinal);
+
+#if NET9_0_OR_GREATER
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownNamesBySpan =
+        KnownNames.GetAlternateLookup<ReadOnlySpan<char>>();
+#endif
 
     private readonly byte[] _json;
     private readonly int _end;
-    private readonly List<bool> _containers = new(8);
+
+    /// <summary>The open containers, innermost last: a bit each (set for an object) for the first 64, then a list.</summary>
+    private ulong _shallow;
+    private List<bool>? _deep;
+    private int _depth;
+
     private int _position;
     private Expect _expect = Expect.RootValue;
+#if !NET5_0_OR_GREATER
     private char[]? _scratch;
+#endif
 
     /// <summary>Reads <paramref name="count"/> bytes of <paramref name="json"/> from <paramref name="offset"/>.</summary>
     public StrictJsonReader(byte[] json, int offset, int count)
@@ -76,7 +99,7 @@ internal sealed class StrictJsonReader : JsonReader
                 }
 
                 var separator = _json[_position];
-                var inObject = _containers[_containers.Count - 1];
+                var inObject = InObject();
                 if (separator == (byte)',')
                 {
                     _position++;
@@ -191,16 +214,28 @@ internal sealed class StrictJsonReader : JsonReader
             : throw Fail($"expected {expected}, found {Describe(TokenType)}");
     }
 
+    /// <summary>Whether the innermost open container is an object.</summary>
+    private bool InObject() =>
+        _depth <= 64 ? ((_shallow >> (_depth - 1)) & 1) != 0 : _deep![_deep.Count - 1];
+
+    /// <summary>Makes a name read that is <paramref name="name"/> come back as this string rather than a new one.</summary>
+    internal static void KnowName(string name) => KnownNames.TryAdd(name, name);
+
     private bool EndContainer(bool inObject)
     {
-        _containers.RemoveAt(_containers.Count - 1);
+        _depth--;
+        if (_depth >= 64)
+        {
+            _deep!.RemoveAt(_deep.Count - 1);
+        }
+
         SetToken(inObject ? JsonToken.EndObject : JsonToken.EndArray);
         AfterValue();
         return true;
     }
 
     private void AfterValue() =>
-        _expect = _containers.Count == 0 ? Expect.Done : Expect.CommaOrEnd;
+        _expect = _depth == 0 ? Expect.Done : Expect.CommaOrEnd;
 
     private bool ReadName()
     {
@@ -209,7 +244,7 @@ internal sealed class StrictJsonReader : JsonReader
             throw Fail("expected a property name in double quotes");
         }
 
-        var name = ReadStringLiteral();
+        var name = ReadStringLiteral(isName: true);
         SkipWhiteSpace();
         if (_position >= _end || _json[_position] != (byte)':')
         {
@@ -240,11 +275,11 @@ internal sealed class StrictJsonReader : JsonReader
                 break;
             case (byte)'t':
                 ReadLiteral("true"u8);
-                SetToken(JsonToken.Boolean, true);
+                SetToken(JsonToken.Boolean, BoxedTrue);
                 break;
             case (byte)'f':
                 ReadLiteral("false"u8);
-                SetToken(JsonToken.Boolean, false);
+                SetToken(JsonToken.Boolean, BoxedFalse);
                 break;
             case (byte)'n':
                 ReadLiteral("null"u8);
@@ -264,13 +299,22 @@ internal sealed class StrictJsonReader : JsonReader
 
     private bool StartContainer(bool inObject)
     {
-        if (_containers.Count >= (MaxDepth ?? int.MaxValue))
+        if (_depth >= (MaxDepth ?? int.MaxValue))
         {
             throw Fail($"nesting deeper than {MaxDepth}");
         }
 
         _position++;
-        _containers.Add(inObject);
+        if (_depth < 64)
+        {
+            _shallow = inObject ? _shallow | (1UL << _depth) : _shallow & ~(1UL << _depth);
+        }
+        else
+        {
+            (_deep ??= new List<bool>()).Add(inObject);
+        }
+
+        _depth++;
         SetToken(inObject ? JsonToken.StartObject : JsonToken.StartArray);
         _expect = inObject ? Expect.NameOrEndObject : Expect.ValueOrEndArray;
         return true;
@@ -372,7 +416,7 @@ internal sealed class StrictJsonReader : JsonReader
         }
     }
 
-    private string ReadStringLiteral()
+    private string ReadStringLiteral(bool isName = false)
     {
         _position++; // the opening quote
         var start = _position;
@@ -383,7 +427,7 @@ internal sealed class StrictJsonReader : JsonReader
             var b = _json[_position];
             if (b == (byte)'"')
             {
-                var text = Decode(start, _position - start);
+                var text = isName ? DecodeName(start, _position - start) : Decode(start, _position - start);
                 _position++;
                 return text;
             }
@@ -529,6 +573,9 @@ internal sealed class StrictJsonReader : JsonReader
         if (ascii)
         {
             // Latin-1 of ASCII bytes is the same text, without the UTF-8 decoder's validation work.
+#if NET5_0_OR_GREATER
+            return Encoding.Latin1.GetString(_json, start, count);
+#else
             var chars = _scratch is { } s && s.Length >= count ? s : _scratch = new char[Math.Max(count, 64)];
             for (var i = 0; i < count; i++)
             {
@@ -536,6 +583,7 @@ internal sealed class StrictJsonReader : JsonReader
             }
 
             return new string(chars, 0, count);
+#endif
         }
 
         try
@@ -546,6 +594,30 @@ internal sealed class StrictJsonReader : JsonReader
         {
             throw Fail("bytes that are not UTF-8");
         }
+    }
+
+    /// <summary>A property name: one the models know comes back as the known string, without allocating.</summary>
+    private string DecodeName(int start, int count)
+    {
+#if NET9_0_OR_GREATER
+        if (count is > 0 and <= 64)
+        {
+            Span<char> chars = stackalloc char[count];
+            for (var i = 0; i < count; i++)
+            {
+                var b = _json[start + i];
+                if (b >= 0x80)
+                {
+                    return Decode(start, count);
+                }
+
+                chars[i] = (char)b;
+            }
+
+            return KnownNamesBySpan.TryGetValue(chars, out var known) ? known : new string(chars);
+        }
+#endif
+        return Decode(start, count);
     }
 
     private void SkipWhiteSpace()

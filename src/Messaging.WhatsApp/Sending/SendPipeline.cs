@@ -38,19 +38,68 @@ internal sealed partial class SendPipeline : IDisposable
         _logger = logger;
     }
 
-    /// <summary>Sends with <paramref name="attempt"/>; the state is passed through so that callers need no closure.</summary>
-    public async Task<SendResult> SendAsync<TState>(TState state, Func<TState, CancellationToken, Task<SendResult>> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends: each attempt waits for a permit, calls <paramref name="call"/> and turns its answer into a result or a
+    /// typed error with <paramref name="interpret"/>. What the call throws is mapped by <paramref name="mapCallFailure"/>
+    /// (the provider's own client exception) or else by <see cref="MapFailure"/>. The state is passed through so
+    /// that callers need no closure. One async method for the whole send, retries included: each level of await
+    /// is a state machine that a send which waits on the network allocates and resumes.
+    /// </summary>
+    public async Task<SendResult> SendAsync<TState, TAnswer>(
+        TState state,
+        Func<TState, CancellationToken, Task<TAnswer>> call,
+        Func<TState, TAnswer, SendResult> interpret,
+        Func<TState, Exception, WhatsAppException?> mapCallFailure,
+        CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        var started = Stopwatch.GetTimestamp();
+
+        // The clock is read only for a duration something records (0: nothing listened when the send began).
+        var started = WhatsAppTelemetry.SendDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         using var activity = WhatsAppTelemetry.Source.StartActivity("whatsapp.send", ActivityKind.Internal);
         activity?.SetTag(WhatsAppTelemetry.ProviderTag, _provider.Name);
         Exception? failure = null;
         try
         {
-            var result = await SendWithRetriesAsync(state, attempt, activity, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag(WhatsAppTelemetry.MessageIdTag, result.MessageId);
-            return result;
+            for (var attemptNumber = 1; ; attemptNumber++)
+            {
+                activity?.SetTag(WhatsAppTelemetry.AttemptsTag, attemptNumber);
+                TimeSpan? delay;
+                try
+                {
+                    if (_limiter is not null)
+                    {
+                        await WaitForPermitAsync(_limiter, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        var answer = await call(state, cancellationToken).ConfigureAwait(false);
+                        var result = interpret(state, answer);
+                        activity?.SetTag(WhatsAppTelemetry.MessageIdTag, result.MessageId);
+                        return result;
+                    }
+                    catch (Exception e) when (MapAttemptFailure(state, e, mapCallFailure, cancellationToken) is { } mapped)
+                    {
+                        throw mapped;
+                    }
+                }
+                catch (WhatsAppException e) when (e.IsSafeToRetry && _retry.Enabled && attemptNumber < _retry.MaxAttempts
+                    && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, NextJitter())) is not null)
+                {
+                    LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
+                    if (WhatsAppTelemetry.Retries.Enabled)
+                    {
+                        WhatsAppTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name), new KeyValuePair<string, object?>(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName));
+                    }
+                }
+
+#if NET8_0_OR_GREATER
+                await Task.Delay(delay.Value, _time, cancellationToken).ConfigureAwait(false);
+#else
+                await _time.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+#endif
+            }
         }
         catch (Exception e)
         {
@@ -70,39 +119,20 @@ internal sealed partial class SendPipeline : IDisposable
         }
     }
 
-    private async Task<SendResult> SendWithRetriesAsync<TState>(TState state, Func<TState, CancellationToken, Task<SendResult>> attempt, Activity? activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// What an attempt's failure becomes: the provider's map for its client's exception, else <see cref="MapFailure"/>;
+    /// null to let it pass as it is. Runs in an exception filter, where an exception would be swallowed, so a map
+    /// that throws is itself mapped.
+    /// </summary>
+    private Exception? MapAttemptFailure<TState>(TState state, Exception exception, Func<TState, Exception, WhatsAppException?> mapCallFailure, CancellationToken cancellationToken)
     {
-        for (var attemptNumber = 1; ; attemptNumber++)
+        try
         {
-            activity?.SetTag(WhatsAppTelemetry.AttemptsTag, attemptNumber);
-            TimeSpan? delay;
-            try
-            {
-                await WaitForPermitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    return await attempt(state, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (MapFailure(_provider, e, cancellationToken) is { } mapped)
-                {
-                    throw mapped;
-                }
-            }
-            catch (WhatsAppException e) when (e.IsSafeToRetry && _retry.Enabled && attemptNumber < _retry.MaxAttempts
-                && (delay = _retry.DelayBefore(attemptNumber, (e as WhatsAppRateLimitedException)?.RetryAfter, NextJitter())) is not null)
-            {
-                LogRetry(_logger, _provider, e.GetType().Name, attemptNumber, _retry.MaxAttempts, delay.Value.TotalMilliseconds);
-                if (WhatsAppTelemetry.Retries.Enabled)
-                {
-                    WhatsAppTelemetry.Retries.Add(1, new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name), new KeyValuePair<string, object?>(WhatsAppTelemetry.ErrorTypeTag, e.GetType().FullName));
-                }
-            }
-
-#if NET8_0_OR_GREATER
-            await Task.Delay(delay.Value, _time, cancellationToken).ConfigureAwait(false);
-#else
-            await _time.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
-#endif
+            return mapCallFailure(state, exception) ?? MapFailure(_provider, exception, cancellationToken);
+        }
+        catch (Exception mapFailure)
+        {
+            return MapFailure(_provider, mapFailure, cancellationToken) ?? mapFailure;
         }
     }
 
@@ -124,7 +154,10 @@ internal sealed partial class SendPipeline : IDisposable
         }
 
         WhatsAppTelemetry.Sends.Add(1, tags);
-        WhatsAppTelemetry.SendDuration.Record(ElapsedSeconds(started), tags);
+        if (started != 0)
+        {
+            WhatsAppTelemetry.SendDuration.Record(ElapsedSeconds(started), tags);
+        }
     }
 
     private static double ElapsedSeconds(long started) =>
@@ -216,18 +249,13 @@ internal sealed partial class SendPipeline : IDisposable
         }
     }
 
-    private async ValueTask WaitForPermitAsync(CancellationToken cancellationToken)
+    private async ValueTask WaitForPermitAsync(RateLimiter limiter, CancellationToken cancellationToken)
     {
-        if (_limiter is null)
-        {
-            return;
-        }
-
-        var started = Stopwatch.GetTimestamp();
+        var started = WhatsAppTelemetry.RateLimitWait.Enabled ? Stopwatch.GetTimestamp() : 0;
         RateLimitLease lease;
         try
         {
-            lease = await _limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -241,7 +269,7 @@ internal sealed partial class SendPipeline : IDisposable
 
         using (lease)
         {
-            if (WhatsAppTelemetry.RateLimitWait.Enabled)
+            if (started != 0 && WhatsAppTelemetry.RateLimitWait.Enabled)
             {
                 WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name));
             }

@@ -89,29 +89,10 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         where TException : Exception =>
         _pipeline.SendAsync(
             (Core: this, State: state, Call: call, Interpret: interpret, Map: map),
-            static (s, ct) => s.Core.AttemptAsync(s.State, s.Call, s.Interpret, s.Map, ct),
+            static (s, ct) => s.Call(s.Core._clients.Get(), s.State, s.Core, ct),
+            static (s, answer) => s.Interpret(s.State, answer, s.Core),
+            static (s, e) => e is TException clientFailure ? s.Map(clientFailure, s.Core) : null,
             cancellationToken);
-
-    private async Task<SendResult> AttemptAsync<TState, TAnswer, TException>(
-        TState state,
-        Func<TClient, TState, SenderCore<TOptions, TClient>, CancellationToken, Task<TAnswer>> call,
-        Func<TState, TAnswer, SenderCore<TOptions, TClient>, SendResult> interpret,
-        Func<TException, SenderCore<TOptions, TClient>, WhatsAppException> map,
-        CancellationToken cancellationToken)
-        where TException : Exception
-    {
-        TAnswer answer;
-        try
-        {
-            answer = await call(_clients.Get(), state, this, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TException e)
-        {
-            throw map(e, this);
-        }
-
-        return interpret(state, answer, this);
-    }
 
     public void Dispose()
     {
