@@ -160,8 +160,10 @@ public sealed class RawHttpServer : IAsyncDisposable
         {
             await _accepting;
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // The accept loop may be between two accepts when the listener stops: its next AcceptSocketAsync then
+            // throws InvalidOperationException ("Not listening") rather than observing the cancellation.
         }
 
         await Task.WhenAll(_connections.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
