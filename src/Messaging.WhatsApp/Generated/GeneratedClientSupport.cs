@@ -87,11 +87,7 @@ internal static class GeneratedClientSupport
         }
 
         // The content is already buffered (ResponseContentRead) and small: parsed from its bytes.
-#if NET5_0_OR_GREATER
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-#else
         var body = await ResponseBodies.ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);
-#endif
         try
         {
             return new ParsedBody<T>(StrictJson.Deserialize<T>(body, SerializerFor(settings)), body, null);

@@ -24,10 +24,7 @@ internal sealed class OutboundHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var visible = request.RequestUri;
-        // The template is looked up only while something listens: reading a request's options creates them.
-        using var attempt = visible is null || !WhatsAppTelemetry.Source.HasListeners()
-            ? null
-            : WhatsAppTelemetry.StartAttempt(request, visible, RequestTemplates.Get(request));
+        using var attempt = visible is null ? null : WhatsAppTelemetry.StartAttempt(request, visible);
         _secret?.Apply(request);
         var sent = request.RequestUri;
         try

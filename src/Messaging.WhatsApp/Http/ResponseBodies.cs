@@ -16,15 +16,17 @@ internal static class ResponseBodies
     /// <summary>Lenient: a byte that is not UTF-8 becomes U+FFFD. For error text only, never for a success.</summary>
     private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
+#if NET5_0_OR_GREATER
+    /// <summary>The body's bytes: HttpContent's own task, with no state machine of ours around it.</summary>
+    public static Task<byte[]> ReadBytesAsync(HttpContent content, CancellationToken cancellationToken) =>
+        content.ReadAsByteArrayAsync(cancellationToken);
+#else
     public static async Task<byte[]> ReadBytesAsync(HttpContent content, CancellationToken cancellationToken)
     {
-#if NET5_0_OR_GREATER
-        return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-#else
         cancellationToken.ThrowIfCancellationRequested();
         return await content.ReadAsByteArrayAsync().ConfigureAwait(false);
-#endif
     }
+#endif
 
     public static async Task<string> ReadTextAsync(HttpContent content, CancellationToken cancellationToken) =>
         Text(await ReadBytesAsync(content, cancellationToken).ConfigureAwait(false));

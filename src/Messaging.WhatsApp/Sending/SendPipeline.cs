@@ -269,7 +269,7 @@ internal sealed partial class SendPipeline : IDisposable
 
         using (lease)
         {
-            if (started != 0 && WhatsAppTelemetry.RateLimitWait.Enabled)
+            if (started != 0)
             {
                 WhatsAppTelemetry.RateLimitWait.Record(ElapsedSeconds(started), new KeyValuePair<string, object?>(WhatsAppTelemetry.ProviderTag, _provider.Name));
             }

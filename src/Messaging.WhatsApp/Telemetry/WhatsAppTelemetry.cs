@@ -76,13 +76,16 @@ internal static class WhatsAppTelemetry
     /// Starts the span of one HTTP exchange, with OpenTelemetry's HTTP client conventions, and puts the same
     /// HTTP tags on the send's span around it. <paramref name="visibleUri"/> is the request's URI as every
     /// handler but the last one sees it, so with a secret path segment as <c>REDACTED</c>. Null when nobody listens.
+    /// The URL template (<see cref="RequestTemplates"/>) is looked up only then: reading a request's options creates them.
     /// </summary>
-    public static Activity? StartAttempt(HttpRequestMessage request, Uri visibleUri, string? urlTemplate)
+    public static Activity? StartAttempt(HttpRequestMessage request, Uri visibleUri)
     {
         if (!Source.HasListeners())
         {
             return null;
         }
+
+        var urlTemplate = RequestTemplates.Get(request);
 
         var send = Activity.Current is { } current && current.Source == Source ? current : null;
         var method = request.Method.Method;
