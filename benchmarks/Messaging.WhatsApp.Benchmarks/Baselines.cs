@@ -12,7 +12,8 @@ namespace Messaging.WhatsApp.Benchmarks;
 
 /// <summary>
 /// What a careful team would write by hand: one POST, the body serialized, the answer parsed and checked. No
-/// validation, typed errors, retries, rate limit, telemetry or redaction; these are the yardsticks.
+/// validation, typed errors, retries, rate limit, telemetry or redaction; these are the yardsticks. Each sends
+/// to an absolute address built once (<see cref="MaytapiAddress"/>, <see cref="GreenApiAddress"/>).
 /// <list type="bullet">
 /// <item><c>*StjAsync</c>, the limit: System.Text.Json with a source-generated context, the body serialized
 /// straight to UTF-8 bytes, <see cref="HttpCompletionOption.ResponseHeadersRead"/> and the answer parsed from the
@@ -35,13 +36,18 @@ public static class Baselines
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private static readonly Uri MaytapiPath = new($"{Wire.PhoneId}/sendMessage", UriKind.Relative);
+    /// <summary>
+    /// Where a Maytapi send goes, absolute and built once: a request to a relative <see cref="Uri"/> would make
+    /// HttpClient combine it with its base address on every send, which costs a new <see cref="Uri"/>.
+    /// </summary>
+    public static Uri MaytapiAddress(Uri baseAddress) => new(baseAddress, $"{Wire.PhoneId}/sendMessage");
 
-    private static readonly Uri GreenApiPath = new($"waInstance{Wire.IdInstance}/sendMessage/{Wire.Token}", UriKind.Relative);
+    /// <summary>Where a GREEN-API send goes, absolute and built once (see <see cref="MaytapiAddress"/>).</summary>
+    public static Uri GreenApiAddress(Uri baseAddress) => new(baseAddress, $"waInstance{Wire.IdInstance}/sendMessage/{Wire.Token}");
 
-    public static async Task<string> MaytapiStjAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> MaytapiStjAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, MaytapiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = Utf8Json(JsonSerializer.SerializeToUtf8Bytes(new MaytapiText(Wire.ToNumber, "text", Wire.Text), BaselineJson.Default.MaytapiText)),
         };
@@ -54,9 +60,9 @@ public static class Baselines
             : throw new InvalidOperationException("Maytapi send failed");
     }
 
-    public static async Task<string> GreenApiStjAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> GreenApiStjAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, GreenApiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = Utf8Json(JsonSerializer.SerializeToUtf8Bytes(new GreenApiText(Wire.ChatId, Wire.Text), BaselineJson.Default.GreenApiText)),
         };
@@ -68,9 +74,9 @@ public static class Baselines
             : throw new InvalidOperationException("GREEN-API send failed");
     }
 
-    public static async Task<string> MaytapiNewtonsoftAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> MaytapiNewtonsoftAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, MaytapiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = NewtonsoftJson(new MaytapiText(Wire.ToNumber, "text", Wire.Text)),
         };
@@ -84,9 +90,9 @@ public static class Baselines
             : throw new InvalidOperationException("Maytapi send failed");
     }
 
-    public static async Task<string> GreenApiNewtonsoftAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> GreenApiNewtonsoftAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, GreenApiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = NewtonsoftJson(new GreenApiText(Wire.ChatId, Wire.Text)),
         };
@@ -97,9 +103,9 @@ public static class Baselines
             : throw new InvalidOperationException("GREEN-API send failed");
     }
 
-    public static async Task<string> MaytapiNewtonsoftStringsAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> MaytapiNewtonsoftStringsAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, MaytapiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = new StringContent(Newtonsoft.Json.JsonConvert.SerializeObject(new MaytapiText(Wire.ToNumber, "text", Wire.Text), NewtonsoftSettings), Utf8, "application/json"),
         };
@@ -111,9 +117,9 @@ public static class Baselines
             : throw new InvalidOperationException("Maytapi send failed");
     }
 
-    public static async Task<string> GreenApiNewtonsoftStringsAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> GreenApiNewtonsoftStringsAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, GreenApiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = new StringContent(Newtonsoft.Json.JsonConvert.SerializeObject(new GreenApiText(Wire.ChatId, Wire.Text), NewtonsoftSettings), Utf8, "application/json"),
         };
@@ -124,9 +130,9 @@ public static class Baselines
             : throw new InvalidOperationException("GREEN-API send failed");
     }
 
-    public static async Task<string> MaytapiStjJsonContentAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> MaytapiStjJsonContentAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, MaytapiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = JsonContent.Create(new MaytapiText(Wire.ToNumber, "text", Wire.Text), options: Reflection),
         };
@@ -138,9 +144,9 @@ public static class Baselines
             : throw new InvalidOperationException("Maytapi send failed");
     }
 
-    public static async Task<string> GreenApiStjJsonContentAsync(HttpClient http, CancellationToken cancellationToken = default)
+    public static async Task<string> GreenApiStjJsonContentAsync(HttpClient http, Uri address, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, GreenApiPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Content = JsonContent.Create(new GreenApiText(Wire.ChatId, Wire.Text), options: Reflection),
         };

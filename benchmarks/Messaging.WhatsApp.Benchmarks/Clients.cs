@@ -14,6 +14,8 @@ public sealed class Clients : IDisposable
 
     private readonly HttpClient _maytapiHttp;
     private readonly HttpClient _greenApiHttp;
+    private readonly Uri _maytapiAddress;
+    private readonly Uri _greenApiAddress;
     private readonly MaytapiClient _maytapiClient;
     private readonly GreenApiClient _greenApiClient;
     private readonly ServiceProvider _services;
@@ -28,6 +30,8 @@ public sealed class Clients : IDisposable
 
         _maytapiHttp = new HttpClient(Handler()) { BaseAddress = Wire.MaytapiBase(serverRoot) };
         _greenApiHttp = new HttpClient(Handler()) { BaseAddress = serverRoot };
+        _maytapiAddress = Baselines.MaytapiAddress(_maytapiHttp.BaseAddress);
+        _greenApiAddress = Baselines.GreenApiAddress(_greenApiHttp.BaseAddress);
         _maytapiClient = new MaytapiClient(_maytapiHttp, Wire.MaytapiKey);
         _greenApiClient = new GreenApiClient(_greenApiHttp);
 
@@ -59,13 +63,13 @@ public sealed class Clients : IDisposable
         _greenApiSender = _services.GetRequiredKeyedService<IGreenApiSender>("bench");
     }
 
-    public Task<string> MaytapiStj() => Baselines.MaytapiStjAsync(_maytapiHttp);
+    public Task<string> MaytapiStj() => Baselines.MaytapiStjAsync(_maytapiHttp, _maytapiAddress);
 
-    public Task<string> MaytapiStjJsonContent() => Baselines.MaytapiStjJsonContentAsync(_maytapiHttp);
+    public Task<string> MaytapiStjJsonContent() => Baselines.MaytapiStjJsonContentAsync(_maytapiHttp, _maytapiAddress);
 
-    public Task<string> MaytapiNewtonsoftStrings() => Baselines.MaytapiNewtonsoftStringsAsync(_maytapiHttp);
+    public Task<string> MaytapiNewtonsoftStrings() => Baselines.MaytapiNewtonsoftStringsAsync(_maytapiHttp, _maytapiAddress);
 
-    public Task<string> MaytapiNewtonsoft() => Baselines.MaytapiNewtonsoftAsync(_maytapiHttp);
+    public Task<string> MaytapiNewtonsoft() => Baselines.MaytapiNewtonsoftAsync(_maytapiHttp, _maytapiAddress);
 
     public async Task<string> MaytapiGenerated()
     {
@@ -75,13 +79,13 @@ public sealed class Clients : IDisposable
 
     public async Task<string> MaytapiFacade() => (await _maytapiSender.SendTextAsync(Chat, Wire.Text)).MessageId;
 
-    public Task<string> GreenApiStj() => Baselines.GreenApiStjAsync(_greenApiHttp);
+    public Task<string> GreenApiStj() => Baselines.GreenApiStjAsync(_greenApiHttp, _greenApiAddress);
 
-    public Task<string> GreenApiStjJsonContent() => Baselines.GreenApiStjJsonContentAsync(_greenApiHttp);
+    public Task<string> GreenApiStjJsonContent() => Baselines.GreenApiStjJsonContentAsync(_greenApiHttp, _greenApiAddress);
 
-    public Task<string> GreenApiNewtonsoftStrings() => Baselines.GreenApiNewtonsoftStringsAsync(_greenApiHttp);
+    public Task<string> GreenApiNewtonsoftStrings() => Baselines.GreenApiNewtonsoftStringsAsync(_greenApiHttp, _greenApiAddress);
 
-    public Task<string> GreenApiNewtonsoft() => Baselines.GreenApiNewtonsoftAsync(_greenApiHttp);
+    public Task<string> GreenApiNewtonsoft() => Baselines.GreenApiNewtonsoftAsync(_greenApiHttp, _greenApiAddress);
 
     public async Task<string> GreenApiGenerated()
     {

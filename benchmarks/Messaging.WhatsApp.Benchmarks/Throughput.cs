@@ -16,7 +16,10 @@ public static class Throughput
     /// <summary>
     /// The parent: starts the server process, then one client process per variant and round, and prints the
     /// table. Rounds run every variant once, in order, so that a slow spell of this shared machine falls on all
-    /// of them; each variant's row is its median round (by messages per second), and the spread of its rounds.
+    /// of them. Each variant's row is its median round (by messages per second), that round's ratio to the
+    /// median round of its provider's System.Text.Json baseline, the median of its ratios to the baseline within
+    /// each round ("paired"), and every round. Each client also writes its garbage collections, GC pause,
+    /// thread-pool work items and threads to stderr.
     /// </summary>
     /// <param name="count">Sends per variant and round.</param>
     /// <param name="concurrency">Sends in flight at once.</param>
@@ -48,26 +51,35 @@ public static class Throughput
         }
 
         server.Kill();
-        Console.WriteLine("| variant | messages/s | vs STJ | CPU µs/message | allocated B/message | peak working set MB | messages/s, every round |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
-        var baselines = new System.Collections.Generic.Dictionary<string, double>();
+        Console.WriteLine("| variant | messages/s | vs STJ | vs STJ, paired | CPU µs/message | allocated B/message | peak working set MB | messages/s, every round |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var name in names)
         {
-            var ordered = results[name].OrderBy(r => r[0]).ToArray();
-            var parts = ordered[ordered.Length / 2];
             var provider = name.Split('-')[0];
-            if (name.EndsWith("-stj", StringComparison.Ordinal))
+            var parts = Median(results[name]);
+            var baselineName = provider + "-stj";
+            string ratio = "n/a", paired = "n/a";
+            if (results.TryGetValue(baselineName, out var baseline))
             {
-                baselines[provider] = parts[0];
+                ratio = FormattableString.Invariant($"{parts[0] / Median(baseline)[0]:F2}x");
+
+                // Each round runs the variants back to back: the ratio within a round cancels the machine's drift
+                // from one round to the next.
+                var ratios = results[name].Zip(baseline, (r, b) => r[0] / b[0]).OrderBy(r => r).ToArray();
+                var middle = ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+                paired = FormattableString.Invariant($"{middle:F2}x");
             }
 
-            var ratio = baselines.TryGetValue(provider, out var baseline) ? $"{parts[0] / baseline:F2}x" : "n/a";
             var all = string.Join(", ", results[name].Select(r => r[0].ToString("F0", CultureInfo.InvariantCulture)));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {parts[0]:F0} | {ratio} | {parts[1]:F1} | {parts[2]:F0} | {parts[3]:F1} | {all} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {parts[0]:F0} | {ratio} | {paired} | {parts[1]:F1} | {parts[2]:F0} | {parts[3]:F1} | {all} |"));
         }
 
         return 0;
     }
+
+    /// <summary>The median round by messages per second (the upper one of two middle rounds).</summary>
+    private static double[] Median(System.Collections.Generic.List<double[]> rounds) =>
+        rounds.OrderBy(r => r[0]).ElementAt(rounds.Count / 2);
 
     /// <summary>One client process: warms up, then measures N sends at concurrency C and prints one line.</summary>
     public static async Task<int> RunVariantAsync(string name, int count, int concurrency, int port)
@@ -76,15 +88,23 @@ public static class Throughput
         var send = clients.ByName(name);
         await Drive(send, Math.Min(count, 20_000), concurrency); // warm-up: tiered JIT, connections
 
+        var threadsAfterWarmUp = ThreadPool.ThreadCount;
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var gen0Before = GC.CollectionCount(0);
+        var gen1Before = GC.CollectionCount(1);
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
+        var contentionBefore = Monitor.LockContentionCount;
         var clock = Stopwatch.StartNew();
         await Drive(send, count, concurrency);
         clock.Stop();
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# {name}: gen0 {GC.CollectionCount(0) - gen0Before}, gen1 {GC.CollectionCount(1) - gen1Before}, pause {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms of {clock.Elapsed.TotalMilliseconds:F0}, work items/msg {(double)(ThreadPool.CompletedWorkItemCount - workItemsBefore) / count:F2}, contention {Monitor.LockContentionCount - contentionBefore}, threads {threadsAfterWarmUp} then {ThreadPool.ThreadCount}, rate {count / clock.Elapsed.TotalSeconds:F0}"));
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count / clock.Elapsed.TotalSeconds} {cpu.TotalMicroseconds / count} {(double)allocated / count} {process.PeakWorkingSet64 / 1024.0 / 1024.0}"));

@@ -41,6 +41,8 @@ public sealed class JsonBodyContentTests
 
     [TestCase(255)]
     [TestCase(256)]
+    [TestCase(1300)] // about the largest body encoded into an exact array (JsonBodyContent.SmallBody)
+    [TestCase(1400)] // about the smallest in a pooled buffer
     [TestCase(20_000)]
     [TestCase(70_000)]
     public async Task Body_LongTexts_AreTheUtf8OfTheSerializedString(int units)

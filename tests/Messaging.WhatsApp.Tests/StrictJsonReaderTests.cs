@@ -12,6 +12,8 @@ public sealed class StrictJsonReaderTests
 {
     private static readonly string[] ExpectedNames = ["idMessage", "idMessagf", "ümlaut"];
 
+    private static readonly string[] SlotNames = ["msgId", "mxxId", "msgIe", "msgId"];
+
     [TestCase(10)]
     [TestCase(64)]
     [TestCase(65)]
@@ -71,6 +73,26 @@ public sealed class StrictJsonReaderTests
         }
 
         Assert.That(names, Is.EqualTo(ExpectedNames));
+    }
+
+    [Test]
+    public void Read_AKnownName_IsTheKnownString_AndANameOfTheSameSlotIsItsOwnText()
+    {
+        // Same length, first and last byte as a known name: the slot holds the known one, the text differs.
+        var known = new string("msgId".ToCharArray());
+        StrictJsonReader.KnowName(known);
+        var reader = new StrictJsonReader(Encoding.UTF8.GetBytes("{\"msgId\":1,\"mxxId\":2,\"msgIe\":3,\"msgId\":4}"));
+        var names = new System.Collections.Generic.List<string>();
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonToken.PropertyName)
+            {
+                names.Add((string)reader.Value!);
+            }
+        }
+
+        Assert.That(names, Is.EqualTo(SlotNames));
+        Assert.That(names[0], Is.SameAs(names[3]), "a known name comes back as one string");
     }
 
     /// <summary>Objects and arrays alternating, outermost an object: <c>{"a":[{"a":[…]}]}</c>.</summary>

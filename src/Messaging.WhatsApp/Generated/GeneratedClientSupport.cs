@@ -40,12 +40,15 @@ internal static class GeneratedClientSupport
 {
     private static readonly IReadOnlyDictionary<string, IEnumerable<string>> NoHeaders = new Dictionary<string, IEnumerable<string>>();
 
-    /// <summary>One serializer per settings object: creating one per call was the largest cost of a send.</summary>
-    private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializer> Serializers = new();
+    /// <summary>
+    /// One serializer per settings object (creating one per call was the largest cost of a send), with the
+    /// direct writer of request bodies for it.
+    /// </summary>
+    private static readonly ConditionalWeakTable<JsonSerializerSettings, DirectJsonWriter> Writers = new();
 
     /// <summary>The request body: <paramref name="body"/> as JSON in UTF-8, with a known length.</summary>
     public static HttpContent JsonBody(object body, JsonSerializerSettings settings, string mediaType) =>
-        JsonBodyContent.Create(body, SerializerFor(settings), mediaType);
+        JsonBodyContent.Create(body, WriterFor(settings), mediaType);
 
     /// <summary>
     /// The response's headers for the client's exceptions, which only a failure status throws: a success
@@ -79,15 +82,26 @@ internal static class GeneratedClientSupport
     /// (<see cref="StrictJson"/>); unknown properties are kept. Anything else is returned as the
     /// <see cref="ParsedBody{T}.Error"/>, for the client to throw its own exception with.
     /// </summary>
-    public static async ValueTask<ParsedBody<T>> ReadObjectAsync<T>(HttpResponseMessage response, JsonSerializerSettings settings, CancellationToken cancellationToken)
+    public static ValueTask<ParsedBody<T>> ReadObjectAsync<T>(HttpResponseMessage response, JsonSerializerSettings settings, CancellationToken cancellationToken)
     {
         if (response.Content is null)
         {
-            return new ParsedBody<T>(default!, Array.Empty<byte>(), null);
+            return new ValueTask<ParsedBody<T>>(new ParsedBody<T>(default!, Array.Empty<byte>(), null));
         }
 
-        // The content is already buffered (ResponseContentRead) and small: parsed from its bytes.
-        var body = await ResponseBodies.ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        // The content is already buffered (ResponseContentRead) and small: its bytes are there at once, and are
+        // parsed without a state machine of this method's own.
+        var reading = ResponseBodies.ReadBytesAsync(response.Content, cancellationToken);
+        return reading.Status == TaskStatus.RanToCompletion
+            ? new ValueTask<ParsedBody<T>>(Parse<T>(reading.Result, settings))
+            : ParseAsync<T>(reading, settings);
+    }
+
+    private static async ValueTask<ParsedBody<T>> ParseAsync<T>(Task<byte[]> reading, JsonSerializerSettings settings) =>
+        Parse<T>(await reading.ConfigureAwait(false), settings);
+
+    private static ParsedBody<T> Parse<T>(byte[] body, JsonSerializerSettings settings)
+    {
         try
         {
             return new ParsedBody<T>(StrictJson.Deserialize<T>(body, SerializerFor(settings)), body, null);
@@ -98,6 +112,8 @@ internal static class GeneratedClientSupport
         }
     }
 
-    private static JsonSerializer SerializerFor(JsonSerializerSettings settings) =>
-        Serializers.GetValue(settings, JsonSerializer.Create);
+    private static JsonSerializer SerializerFor(JsonSerializerSettings settings) => WriterFor(settings).Serializer;
+
+    private static DirectJsonWriter WriterFor(JsonSerializerSettings settings) =>
+        Writers.GetValue(settings, s => new DirectJsonWriter(JsonSerializer.Create(s)));
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using System.Threading;
 using Newtonsoft.Json;
 
 namespace Messaging.WhatsApp;
@@ -33,6 +34,13 @@ internal sealed class StrictJsonReader : JsonReader
     /// string, not a new one. Bounded by the specs: names that are not in them are never added.
     /// </summary>
     private static readonly ConcurrentDictionary<string, string> KnownNames = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Known ASCII names by a hash of their length and first and last byte: a name read is compared with the one
+    /// string in its slot, which is cheaper than hashing it for <see cref="KnownNames"/>. The first name known in
+    /// a slot keeps it; another one of that slot is found in <see cref="KnownNames"/>.
+    /// </summary>
+    private static readonly string?[] NameSlots = new string?[512];
 
 #if NET9_0_OR_GREATER
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownNamesBySpan =
@@ -219,7 +227,29 @@ internal sealed class StrictJsonReader : JsonReader
         _depth <= 64 ? ((_shallow >> (_depth - 1)) & 1) != 0 : _deep![_deep.Count - 1];
 
     /// <summary>Makes a name read that is <paramref name="name"/> come back as this string rather than a new one.</summary>
-    internal static void KnowName(string name) => KnownNames.TryAdd(name, name);
+    internal static void KnowName(string name)
+    {
+        KnownNames.TryAdd(name, name);
+        if (name.Length is > 0 and <= 64 && IsAscii(name))
+        {
+            Interlocked.CompareExchange(ref NameSlots[Slot(name.Length, name[0], name[name.Length - 1])], name, null);
+        }
+    }
+
+    private static bool IsAscii(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Slot(int length, int first, int last) => ((length * 37) + (first * 11) + last) & 511;
 
     private bool EndContainer(bool inObject)
     {
@@ -599,6 +629,20 @@ internal sealed class StrictJsonReader : JsonReader
     /// <summary>A property name: one the models know comes back as the known string, without allocating.</summary>
     private string DecodeName(int start, int count)
     {
+        if (count is > 0 and <= 64 && NameSlots[Slot(count, _json[start], _json[start + count - 1])] is { } slot && slot.Length == count)
+        {
+            var i = 0;
+            while (i < count && _json[start + i] == slot[i])
+            {
+                i++;
+            }
+
+            if (i == count)
+            {
+                return slot;
+            }
+        }
+
 #if NET9_0_OR_GREATER
         if (count is > 0 and <= 64)
         {
