@@ -24,17 +24,16 @@ namespace Messaging.WhatsApp;
 /// </remarks>
 internal sealed class DirectJsonWriter
 {
-    /// <summary>Deeper than this, the serializer takes over (and reports a reference loop as it does).</summary>
-    private const int MaxDepth = 32;
-
     private readonly JsonSerializer _serializer;
     private readonly bool _settingsCovered;
     private readonly ConcurrentDictionary<Type, ObjectPlan?> _plans = new();
+    private readonly Func<Type, ObjectPlan?> _build;
 
     public DirectJsonWriter(JsonSerializer serializer)
     {
         _serializer = serializer;
         _settingsCovered = SettingsCovered(serializer);
+        _build = type => Build(type, 0);
     }
 
     /// <summary>The serializer this writer writes for, and hands over to.</summary>
@@ -52,12 +51,9 @@ internal sealed class DirectJsonWriter
             return false;
         }
 
-        var plan = PlanFor(value.GetType());
-        return plan is not null && plan.TryWrite(writer, value, _serializer, 0);
+        var plan = _plans.GetOrAdd(value.GetType(), _build);
+        return plan is not null && plan.TryWrite(writer, value, _serializer);
     }
-
-    private ObjectPlan? PlanFor(Type type) =>
-        _plans.TryGetValue(type, out var plan) ? plan : _plans.GetOrAdd(type, t => Build(t, 0));
 
     private static bool SettingsCovered(JsonSerializer serializer) =>
         serializer.Converters.Count == 0
@@ -71,7 +67,10 @@ internal sealed class DirectJsonWriter
         && serializer.TraceWriter is null
         && serializer.EqualityComparer is null;
 
-    /// <summary>The plan for a class, or null if any part of it is not covered.</summary>
+    /// <summary>
+    /// The plan for a class, or null if any part of it is not covered. Plans nest at most 5 deep: a deeper (or
+    /// looping) value is the serializer's, which reports a reference loop as it does.
+    /// </summary>
     private ObjectPlan? Build(Type type, int depth)
     {
         if (depth > 4 || type.IsValueType)
@@ -248,10 +247,10 @@ internal sealed class DirectJsonWriter
             _properties = properties;
         }
 
-        public bool TryWrite(JsonWriter writer, object target, JsonSerializer serializer, int depth)
+        public bool TryWrite(JsonWriter writer, object target, JsonSerializer serializer)
         {
             // The serializer uses the value's own contract: a subclass is not this plan's.
-            if (target.GetType() != _type || depth > MaxDepth)
+            if (target.GetType() != _type)
             {
                 return false;
             }
@@ -296,7 +295,7 @@ internal sealed class DirectJsonWriter
                         property.Converter!.WriteJson(writer, value, serializer);
                         break;
                     case ValueKind.Object:
-                        if (!property.Nested!.TryWrite(writer, value, serializer, depth + 1))
+                        if (!property.Nested!.TryWrite(writer, value, serializer))
                         {
                             return false;
                         }
