@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -67,8 +68,8 @@ public static class Throughput
             }
 
             var all = string.Join(", ", results[name].Select(r => r[0].ToString("F0", CultureInfo.InvariantCulture)));
-            var cold = results[name].Select(r => r[4]).OrderBy(r => r).ElementAt(rounds / 2);
-            var warmUp = results[name].Select(r => r[5]).OrderBy(r => r).ElementAt(rounds / 2);
+            var cold = MedianOf(results[name], 4);
+            var warmUp = MedianOf(results[name], 5);
             var compiledWhileMeasuring = results[name].Max(r => r[6]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {parts[0]:F0} | {ratio} | {paired} | {parts[1]:F1} | {parts[2]:F0} | {parts[3]:F1} | {all} | {cold:F0} | {coldPaired} | {warmUp:F0} | {compiledWhileMeasuring:F0} |"));
         }
@@ -91,6 +92,10 @@ public static class Throughput
     private static double[] Median(System.Collections.Generic.List<double[]> rounds) =>
         rounds.OrderBy(r => r[0]).ElementAt(rounds.Count / 2);
 
+    /// <summary>The median of one column over the rounds (the upper one of two middle values).</summary>
+    private static double MedianOf(System.Collections.Generic.List<double[]> rounds, int column) =>
+        rounds.Select(r => r[column]).OrderBy(v => v).ElementAt(rounds.Count / 2);
+
     /// <summary>The first sends of a fresh process, timed on their own: the "cold" rate.</summary>
     private const int ColdSends = 20_000;
 
@@ -101,8 +106,8 @@ public static class Throughput
     private const int QuietMethods = 5;
 
     /// <summary>
-    /// Warm-up is at least this long: early quiet chunks can be tiered compilation waiting (its call-counting delay
-    /// runs on a thread-pool timer, which a saturated pool serves late), not done.
+    /// Warm-up is at least this long: quiet chunks can come before tiered compilation is done (a trial without the
+    /// minimum stopped after 60,000 sends and then compiled 1,218 methods while measuring).
     /// </summary>
     private const int MinWarmUpSends = 200_000;
 
@@ -123,20 +128,20 @@ public static class Throughput
     {
         using var clients = new Clients(new Uri($"http://127.0.0.1:{port}/"));
         var send = clients.ByName(name);
-        var coldJit = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var coldJitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var coldJit = JitInfo.GetCompiledMethodCount();
+        var coldJitTime = JitInfo.GetCompilationTime();
         var cold = Stopwatch.StartNew();
         await Drive(send, ColdSends, concurrency);
         var coldRate = ColdSends / cold.Elapsed.TotalSeconds;
-        coldJit = System.Runtime.JitInfo.GetCompiledMethodCount() - coldJit;
-        coldJitTime = System.Runtime.JitInfo.GetCompilationTime() - coldJitTime;
+        coldJit = JitInfo.GetCompiledMethodCount() - coldJit;
+        coldJitTime = JitInfo.GetCompilationTime() - coldJitTime;
 
         var warmUpSends = ColdSends;
         for (var quiet = 0; (quiet < 2 || warmUpSends < MinWarmUpSends) && warmUpSends < 2_000_000; warmUpSends += WarmUpChunk)
         {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var compiled = JitInfo.GetCompiledMethodCount();
             await Drive(send, WarmUpChunk, concurrency);
-            quiet = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled <= QuietMethods ? quiet + 1 : 0;
+            quiet = JitInfo.GetCompiledMethodCount() - compiled <= QuietMethods ? quiet + 1 : 0;
         }
 
         var threadsAfterWarmUp = ThreadPool.ThreadCount;
@@ -148,13 +153,13 @@ public static class Throughput
         var pauseBefore = GC.GetTotalPauseDuration();
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var contentionBefore = Monitor.LockContentionCount;
-        var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
+        var jitBefore = JitInfo.GetCompiledMethodCount();
+        var jitTimeBefore = JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
         await Drive(send, count, concurrency);
         clock.Stop();
-        var compiledWhileMeasuring = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-        var jitTimeWhileMeasuring = System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore;
+        var compiledWhileMeasuring = JitInfo.GetCompiledMethodCount() - jitBefore;
+        var jitTimeWhileMeasuring = JitInfo.GetCompilationTime() - jitTimeBefore;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
