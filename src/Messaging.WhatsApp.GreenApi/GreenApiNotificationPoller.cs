@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace Messaging.WhatsApp.GreenApi;
 
@@ -131,7 +132,8 @@ internal sealed partial class GreenApiNotificationPoller : BackgroundService
         }
 
         var receiptId = received.ReceiptId;
-        var body = Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(received.Body));
+        // The body's exact bytes, read by the webhook's reader: one body means the same on both channels.
+        var body = Encoding.UTF8.GetBytes(received.Body is JToken token ? token.ToString(Formatting.None) : JsonConvert.SerializeObject(received.Body));
         NotificationBatch batch;
         try
         {
@@ -145,6 +147,7 @@ internal sealed partial class GreenApiNotificationPoller : BackgroundService
             return;
         }
 
+        batch.LogIgnored(_logger, GreenApiOptions.Provider, WhatsAppReceiveChannel.Polling);
         var context = new WhatsAppNotificationContext(GreenApiOptions.Provider, _name, WhatsAppReceiveChannel.Polling, batch.Type, batch.Updates) { KnownType = batch.Known };
         try
         {
@@ -203,9 +206,55 @@ internal sealed partial class GreenApiNotificationPoller : BackgroundService
         return Delays.Delay(_time, delay, cancellationToken);
     }
 
-    /// <summary>The integer <c>receiptId</c> of an answer that is a JSON object, whatever else it holds.</summary>
-    private static long? ReceiptIdOf(string? response) =>
-        ErrorBody.TryParseObject(response)?["receiptId"] is Newtonsoft.Json.Linq.JValue { Value: long receiptId } ? receiptId : null;
+    /// <summary>
+    /// The receipt id of an answer whose envelope cannot be read as the spec's (its body is broken JSON, a field is
+    /// given twice, the body is missing…): the one integer <c>receiptId</c> among the object's top-level fields read
+    /// before the text breaks, however deep the values in between nest. Null when there is none, or more than one:
+    /// deleting by a guess could remove a notification nobody handled.
+    /// </summary>
+    internal static long? ReceiptIdOf(string? response)
+    {
+        if (string.IsNullOrEmpty(response))
+        {
+            return null;
+        }
+
+        long? found = null;
+        var count = 0;
+        using var reader = new JsonTextReader(new System.IO.StringReader(response)) { MaxDepth = null, DateParseHandling = DateParseHandling.None };
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonToken.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+            {
+                var isReceiptId = string.Equals((string?)reader.Value, "receiptId", StringComparison.Ordinal);
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                if (isReceiptId)
+                {
+                    count++;
+                    found = reader.TokenType == JsonToken.Integer && reader.Value is long id ? id : null;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The text breaks here; what was read before it stands.
+        }
+
+        return count == 1 ? found : null;
+    }
 
     private static bool IsNothing(string? response) =>
         string.IsNullOrWhiteSpace(response) || string.Equals(response!.Trim(), "null", StringComparison.Ordinal);

@@ -14,6 +14,9 @@ namespace Messaging.WhatsApp.GreenApi;
 /// anything else unknown.</description></item>
 /// <item><term><c>outgoingAPIMessageReceived</c></term><description>one update, queued: the gateway has the
 /// message.</description></item>
+/// <item><term>either, without a usable <c>idMessage</c>, or with an empty or blank chat</term><description>no update: the report names no
+/// message the app sent. The notification still reaches the notification handlers, and the reason is in
+/// <see cref="NotificationBatch.Ignored"/>.</description></item>
 /// <item><term><c>stateInstanceChanged</c>, <c>quotaExceeded</c></term><description>no update; typed
 /// notifications for the notification handlers.</description></item>
 /// <item><term>any other type</term><description>no update; a <see cref="GreenApiNotification"/> with the body's
@@ -38,10 +41,14 @@ internal static class GreenApiNotificationReader
         {
             case OutgoingMessageStatus:
                 var status = NotificationJson.Read<GreenApiOutgoingMessageStatusNotification>(body);
-                return new NotificationBatch(type, status, [StatusUpdate(status, registrationName)]);
+                return NotificationBatch.Unusable("idMessage", status.IdMessage, "chatId", status.ChatId) is { } why
+                    ? new NotificationBatch(type, status, None, [why])
+                    : new NotificationBatch(type, status, [StatusUpdate(status, registrationName)]);
             case OutgoingApiMessageReceived:
                 var echo = NotificationJson.Read<GreenApiOutgoingApiMessageNotification>(body);
-                return new NotificationBatch(type, echo, [EchoUpdate(echo, registrationName)]);
+                return NotificationBatch.Unusable("idMessage", echo.IdMessage, "senderData.chatId", echo.SenderData?.ChatId) is { } unusable
+                    ? new NotificationBatch(type, echo, None, [unusable])
+                    : new NotificationBatch(type, echo, [EchoUpdate(echo, registrationName)]);
             case StateInstanceChanged:
                 return new NotificationBatch(type, NotificationJson.Read<GreenApiStateInstanceChangedNotification>(body), None);
             case QuotaExceeded:

@@ -76,14 +76,15 @@ internal static class GreenApiRequestValidator
         }
     }
 
-    public static void ValidateChat(ChatAddress chat)
+    /// <summary>The chat rules; <paramref name="field"/> names what the caller set (a parameter, or the request's <c>chatId</c>).</summary>
+    public static void ValidateChat(ChatAddress chat, string field = "chat")
     {
         switch (chat.Kind)
         {
             case ChatAddressKind.None:
-                throw new WhatsAppArgumentException("chat", "must be set (it is the default ChatAddress)");
+                throw new WhatsAppArgumentException(field, "must be set (it is the default ChatAddress)");
             case ChatAddressKind.Channel:
-                throw new WhatsAppArgumentException("chat", $"must be a person, a group or a linked id: GREEN-API refuses channels (was {chat.Id})");
+                throw new WhatsAppArgumentException(field, $"must be a person, a group or a linked id: GREEN-API refuses channels (was {chat.Id})");
         }
     }
 
@@ -94,7 +95,7 @@ internal static class GreenApiRequestValidator
             throw new WhatsAppArgumentException("chatId", $"must be a chat id such as 905301111111@c.us, 120363238104@g.us, 905301111111-1574073754@g.us or 123456789012345@lid (was '{chatId}'); ChatAddress.Parse(...).Id renders one from a phone number");
         }
 
-        ValidateChat(chat);
+        ValidateChat(chat, "chatId");
     }
 
     private static void ValidatePreview(CustomPreview preview)

@@ -10,9 +10,13 @@ namespace Messaging.WhatsApp.Maytapi;
 /// <list type="table">
 /// <item><term><c>ack</c></term><description>one update per entry that has an <c>ackCode</c> or <c>ackType</c>:
 /// 1 (delivered to WhatsApp's servers) sent, 2 (reached the phone) delivered, 3 (seen) read, 4 played, 5 deleted,
-/// anything else unknown. Entries without either (poll votes, reactions) give none.</description></item>
+/// anything else unknown. When an entry has both and they disagree, the lower of the two (see
+/// <see cref="StatusOf"/>). Entries without either (poll votes, reactions) give none.</description></item>
 /// <item><term><c>error</c></term><description>one failed update for the message <c>data.id</c> names (a send
 /// that was accepted, then failed); error: the message, provider status: the code.</description></item>
+/// <item><term>an ack entry or error without a usable message id, or with an empty or blank chat</term><description>no update: the report
+/// names no message the app sent. The notification still reaches the notification handlers, and the reason is in
+/// <see cref="NotificationBatch.Ignored"/>.</description></item>
 /// <item><term><c>status</c></term><description>no update; the phone's state, for the notification handlers.</description></item>
 /// <item><term>any other type</term><description>no update; a <see cref="MaytapiNotification"/> with the body's
 /// fields, never an error.</description></item>
@@ -34,11 +38,12 @@ internal static class MaytapiNotificationReader
         switch (type)
         {
             case Ack:
-                var ack = NotificationJson.Read<MaytapiAckNotification>(body);
-                return new NotificationBatch(type, ack, AckUpdates(ack, registrationName));
+                return AckBatch(NotificationJson.Read<MaytapiAckNotification>(body), registrationName);
             case Error:
                 var error = NotificationJson.Read<MaytapiErrorNotification>(body);
-                return new NotificationBatch(type, error, ErrorUpdates(error, registrationName));
+                return NotificationBatch.Unusable("data.id", error.Data?.Id, "data.to_number", error.Data?.ToNumber) is { } why
+                    ? new NotificationBatch(type, error, None, [why])
+                    : new NotificationBatch(type, error, [ErrorUpdate(error, registrationName)]);
             case Status:
                 return new NotificationBatch(type, NotificationJson.Read<MaytapiStatusNotification>(body), None);
             default:
@@ -46,39 +51,84 @@ internal static class MaytapiNotificationReader
         }
     }
 
-    /// <summary>The neutral status of an ack code (1–5), or of its name when the code is absent.</summary>
-    public static WhatsAppMessageStatus StatusOf(int? ackCode, string? ackType) => ackCode switch
+    /// <summary>
+    /// The neutral status of an ack entry: of its code (1–5) or of its name (<c>delivered</c>, <c>reached</c>,
+    /// <c>seen</c>, <c>played</c>, <c>deleted</c>), whichever it has. When it has both and they disagree, the body does
+    /// not clearly state either, so the lower of the two is reported (a body saying both "delivered" and 3 is
+    /// <see cref="WhatsAppMessageStatus.Sent"/>): never a status further along than the body states. Where the two
+    /// cannot be ordered (one of them deleted or unknown), the status is <see cref="WhatsAppMessageStatus.Unknown"/>.
+    /// </summary>
+    public static WhatsAppMessageStatus StatusOf(int? ackCode, string? ackType)
     {
-        1 => WhatsAppMessageStatus.Sent,
-        2 => WhatsAppMessageStatus.Delivered,
-        3 => WhatsAppMessageStatus.Read,
-        4 => WhatsAppMessageStatus.Played,
-        5 => WhatsAppMessageStatus.Deleted,
-        null => ackType switch
+        var fromCode = ackCode switch
         {
+            null => (WhatsAppMessageStatus?)null,
+            1 => WhatsAppMessageStatus.Sent,
+            2 => WhatsAppMessageStatus.Delivered,
+            3 => WhatsAppMessageStatus.Read,
+            4 => WhatsAppMessageStatus.Played,
+            5 => WhatsAppMessageStatus.Deleted,
+            _ => WhatsAppMessageStatus.Unknown,
+        };
+        var fromType = ackType switch
+        {
+            null => (WhatsAppMessageStatus?)null,
             "delivered" => WhatsAppMessageStatus.Sent,
             "reached" => WhatsAppMessageStatus.Delivered,
             "seen" => WhatsAppMessageStatus.Read,
             "played" => WhatsAppMessageStatus.Played,
             "deleted" => WhatsAppMessageStatus.Deleted,
             _ => WhatsAppMessageStatus.Unknown,
-        },
-        _ => WhatsAppMessageStatus.Unknown,
-    };
+        };
+        return (fromCode, fromType) switch
+        {
+            ({ } code, null) => code,
+            (null, { } named) => named,
+            ({ } code, { } named) when code == named => code,
+            ({ } code, { } named) when IsProgress(code) && IsProgress(named) => code.IsAfter(named) ? named : code,
+            _ => WhatsAppMessageStatus.Unknown,
+        };
+    }
 
-    private static IReadOnlyList<WhatsAppUpdate> AckUpdates(MaytapiAckNotification n, string registrationName)
+    /// <summary>A step of a message's way to the recipient, which the steps after it include: sent to played.</summary>
+    private static bool IsProgress(WhatsAppMessageStatus status) =>
+        status is WhatsAppMessageStatus.Sent or WhatsAppMessageStatus.Delivered or WhatsAppMessageStatus.Read or WhatsAppMessageStatus.Played;
+
+    /// <summary>
+    /// The gateway's word for an ack entry's status: its name, its code when it has no name, and both when they
+    /// disagree (<c>delivered/3</c>), so that the report keeps what the body said and its deduplication key differs
+    /// from an agreeing one's.
+    /// </summary>
+    private static string ProviderStatusOf(int? ackCode, string? ackType)
+    {
+        var code = ackCode?.ToString(CultureInfo.InvariantCulture);
+        return ackType is null ? code!
+            : code is null || StatusOf(ackCode, null) == StatusOf(null, ackType) ? ackType
+            : ackType + "/" + code;
+    }
+
+    private static NotificationBatch AckBatch(MaytapiAckNotification n, string registrationName)
     {
         if (n.Data is null || n.Data.Count == 0)
         {
-            return None;
+            return new NotificationBatch(Ack, n, None);
         }
 
         var instance = Instance(n);
         var updates = new List<WhatsAppUpdate>(n.Data.Count);
+        List<string>? ignored = null;
+        var index = 0;
         foreach (var entry in n.Data)
         {
-            if (entry is null || (entry.AckCode is null && entry.AckType is null) || string.IsNullOrEmpty(entry.MsgId))
+            var at = index++;
+            if (entry is null || (entry.AckCode is null && entry.AckType is null))
             {
+                continue;
+            }
+
+            if (NotificationBatch.Unusable("msgId", entry.MsgId, "chatId", entry.ChatId) is { } why)
+            {
+                (ignored ??= []).Add("data[" + at.ToString(CultureInfo.InvariantCulture) + "]: " + why);
                 continue;
             }
 
@@ -89,32 +139,27 @@ internal static class MaytapiNotificationReader
                 entry.MsgId!,
                 entry.ChatId,
                 StatusOf(entry.AckCode, entry.AckType),
-                entry.AckType ?? entry.AckCode!.Value.ToString(CultureInfo.InvariantCulture),
+                ProviderStatusOf(entry.AckCode, entry.AckType),
                 null,
                 NotificationJson.FromUnixSeconds(entry.Time),
                 n));
         }
 
-        return updates;
+        return new NotificationBatch(Ack, n, updates, ignored);
     }
 
-    private static IReadOnlyList<WhatsAppUpdate> ErrorUpdates(MaytapiErrorNotification n, string registrationName) =>
-        n.Data?.Id is { Length: > 0 } id
-            ?
-            [
-                new WhatsAppUpdate(
-                    MaytapiOptions.Provider,
-                    registrationName,
-                    Instance(n),
-                    id,
-                    n.Data.ToNumber,
-                    WhatsAppMessageStatus.Failed,
-                    n.Code ?? Error,
-                    n.Message,
-                    null,
-                    n),
-            ]
-            : None;
+    private static WhatsAppUpdate ErrorUpdate(MaytapiErrorNotification n, string registrationName) =>
+        new(
+            MaytapiOptions.Provider,
+            registrationName,
+            Instance(n),
+            n.Data!.Id!,
+            n.Data.ToNumber,
+            WhatsAppMessageStatus.Failed,
+            n.Code ?? Error,
+            n.Message,
+            null,
+            n);
 
     /// <summary>The phone id, a number in real payloads and a string in Maytapi's own spec: either, as text.</summary>
     private static string? Instance(MaytapiNotification n) =>

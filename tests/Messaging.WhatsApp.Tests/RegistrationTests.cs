@@ -166,4 +166,102 @@ public sealed class RegistrationTests
             Assert.That(TestServices.RequestsReceived, Is.EqualTo(2));
         });
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void BothGatewaysWithoutAName_NeutralSenderRefusedWithHowToNameThem_ProviderInterfacesStillWork(bool greenApiFirst)
+    {
+        // The neutral interface used to resolve to whichever gateway was registered last, without a word.
+        using var services = TestServices.With(s =>
+        {
+            if (greenApiFirst)
+            {
+                s.AddGreenApi(TestServices.ConfigureGreenApi);
+                s.AddMaytapi(TestServices.ConfigureMaytapi);
+            }
+            else
+            {
+                s.AddMaytapi(TestServices.ConfigureMaytapi);
+                s.AddGreenApi(TestServices.ConfigureGreenApi);
+            }
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.Provider.GetRequiredService<IWhatsAppSender>())!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Message, Does.Contain("IWhatsAppSender is ambiguous").And.Contain("GREEN-API").And.Contain("Maytapi").And.Contain("without a name"));
+            Assert.That(error.Message, Does.Contain("AddGreenApi(\"sales\"").And.Contain("[FromKeyedServices(\"sales\")] IWhatsAppSender"), "says how to name them");
+            Assert.That(error.Message, Does.Contain("IGreenApiSender").And.Contain("IMaytapiSender"));
+            Assert.That(services.GreenApiSender, Is.InstanceOf<GreenApiSender>());
+            Assert.That(services.MaytapiSender, Is.InstanceOf<MaytapiSender>());
+        });
+    }
+
+    [Test]
+    public void BothGatewaysWithoutAName_StartupValidationWarnsAndDoesNotFail()
+    {
+        using var services = TestServices.With(s =>
+        {
+            s.AddGreenApi(TestServices.ConfigureGreenApi);
+            s.AddMaytapi(TestServices.ConfigureMaytapi);
+        });
+
+        Assert.That(() => services.Provider.GetRequiredService<IStartupValidator>().Validate(), Throws.Nothing, "the provider interfaces may be all the app uses");
+
+        var warnings = services.Logs.Lines.Where(line => line.StartsWith("Warning Messaging.WhatsApp: IWhatsAppSender is ambiguous", StringComparison.Ordinal)).ToList();
+        Assert.That(warnings, Has.Count.EqualTo(1), "said once, at startup, before anything resolves the sender");
+    }
+
+    [Test]
+    public void TwoGatewaysUnderTheSameName_KeyedNeutralSenderRefused()
+    {
+        using var services = TestServices.With(s =>
+        {
+            s.AddGreenApi("sales", TestServices.ConfigureGreenApi);
+            s.AddMaytapi("sales", TestServices.ConfigureMaytapi);
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.Provider.GetRequiredKeyedService<IWhatsAppSender>("sales"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Message, Does.Contain("IWhatsAppSender 'sales' is ambiguous").And.Contain("the same name 'sales'"));
+            Assert.That(services.Provider.GetRequiredKeyedService<IGreenApiSender>("sales"), Is.InstanceOf<GreenApiSender>());
+            Assert.That(services.Provider.GetRequiredKeyedService<IMaytapiSender>("sales"), Is.InstanceOf<MaytapiSender>());
+        });
+    }
+
+    [Test]
+    public async Task OneGatewayWithoutANameAndAnotherNamed_NeutralSenderIsTheUnnamedOne_NoWarning()
+    {
+        using var services = TestServices.With(s =>
+        {
+            s.AddGreenApi(TestServices.ConfigureGreenApi);
+            s.AddMaytapi("support", TestServices.ConfigureMaytapi);
+        });
+        services.Provider.GetRequiredService<IStartupValidator>().Validate();
+        TestServices.Answer(TestServices.GreenPath, TestServices.Json(200, """{"idMessage":"BAE5F4886F6F2D05"}"""));
+
+        var result = await services.Sender.SendTextAsync(Person, "hi");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Provider, Is.EqualTo(GreenApiOptions.Provider));
+            Assert.That(services.Provider.GetRequiredKeyedService<IWhatsAppSender>("support"), Is.InstanceOf<MaytapiSender>());
+            Assert.That(services.Logs.Lines.Where(line => line.Contains("ambiguous", StringComparison.Ordinal)), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void SameGatewayRegisteredTwiceWithoutAName_NotAmbiguous()
+    {
+        using var services = TestServices.With(s =>
+        {
+            s.AddGreenApi(TestServices.ConfigureGreenApi);
+            s.AddGreenApi(o => o.MaxSendsPerSecond = 10);
+        });
+
+        Assert.That(services.Sender, Is.InstanceOf<GreenApiSender>());
+    }
 }

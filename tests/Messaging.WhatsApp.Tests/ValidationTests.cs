@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using Messaging.WhatsApp.Tests.Infrastructure;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using NUnit.Framework;
 using GreenApi = Messaging.WhatsApp.GreenApi;
 using Maytapi = Messaging.WhatsApp.Maytapi;
@@ -29,6 +32,68 @@ public sealed class ValidationTests
             Assert.That(error.Message, Does.StartWith(field + " "), "message names the field first");
             Assert.That(error.Message, Does.Contain(rule), "message states the rule");
             Assert.That(error, Is.InstanceOf<ArgumentException>());
+            Assert.That(TestServices.RequestsReceived, Is.Zero, "nothing reaches the server");
+        });
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Requests that each break one rule, with the field the caller set to break it, as the request's JSON names it.</summary>
+    public static IEnumerable<TestCaseData> GreenApiRequestsBreakingARule()
+    {
+        static TestCaseData Case(string field, GreenApi.GreenApiSendMessageRequest request) => new TestCaseData(request, field).SetArgDisplayNames(field + ": " + JsonConvert.SerializeObject(request));
+        GreenApi.GreenApiSendMessageRequest Valid() => new() { ChatId = Person.Id, Message = "hi" };
+        var r = Valid(); r.ChatId = "120363023456789012@newsletter"; yield return Case("chatId", r);
+        r = Valid(); r.ChatId = string.Empty; yield return Case("chatId", r);
+        r = Valid(); r.ChatId = "+90 530 111 11 11"; yield return Case("chatId", r);
+        r = Valid(); r.Message = string.Empty; yield return Case("message", r);
+        r = Valid(); r.Message = new string('a', 20_001); yield return Case("message", r);
+        r = Valid(); r.QuotedMessageId = "short"; yield return Case("quotedMessageId", r);
+        r = Valid(); r.TypingTime = 5; yield return Case("typingTime", r);
+        r = Valid(); r.TypePreview = (GreenApi.LinkPreviewSize)7; yield return Case("typePreview", r);
+        r = Valid(); r.CustomPreview = new GreenApi.CustomPreview { Title = string.Empty }; yield return Case("customPreview.title", r);
+        r = Valid(); r.CustomPreview = new GreenApi.CustomPreview { Title = "t", Description = new string('d', 301) }; yield return Case("customPreview.description", r);
+        r = Valid(); r.CustomPreview = new GreenApi.CustomPreview { Title = "t", UrlFile = new Uri("/relative", UriKind.Relative) }; yield return Case("customPreview.urlFile", r);
+    }
+
+    public static IEnumerable<TestCaseData> MaytapiRequestsBreakingARule()
+    {
+        static TestCaseData Case(string field, Maytapi.MaytapiMessage message) => new TestCaseData(message, field).SetArgDisplayNames(field + ": " + JsonConvert.SerializeObject(message));
+        yield return Case("to_number", new Maytapi.TextMessage { ToNumber = "not a number", Message = "hi" });
+        yield return Case("to_number", new Maytapi.TextMessage { ToNumber = "90 530 111 11 11", Message = "hi" });
+        yield return Case("message", new Maytapi.TextMessage { ToNumber = "905301111111", Message = string.Empty });
+        yield return Case("latitude", new Maytapi.LocationMessage { ToNumber = "905301111111", Latitude = "north", Longitude = "29.0" });
+        yield return Case("longitude", new Maytapi.LocationMessage { ToNumber = "905301111111", Latitude = "41.0", Longitude = "200.5" });
+        yield return Case("message", new Maytapi.MediaMessage { ToNumber = "905301111111", Message = "ftp://example.com/a.pdf" });
+        yield return Case("options[1]", new Maytapi.PollMessage { ToNumber = "905301111111", Message = "Lunch?", Options = ["Pizza", null!] });
+    }
+
+    [TestCaseSource(nameof(GreenApiRequestsBreakingARule))]
+    public async Task GreenApi_SendAsyncWithARequestBreakingARule_ParamNameIsTheRequestFieldTheCallerSet(GreenApi.GreenApiSendMessageRequest request, string field)
+    {
+        using var services = TestServices.GreenApi();
+
+        var error = Assert.ThrowsAsync<WhatsAppArgumentException>(async () => await services.GreenApiSender.SendAsync(request))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.ParamName, Is.EqualTo(field));
+            Assert.That(JObject.Parse(JsonConvert.SerializeObject(request)).SelectToken(error.ParamName!), Is.Not.Null, "a field of the request as the caller set it");
+            Assert.That(TestServices.RequestsReceived, Is.Zero, "nothing reaches the server");
+        });
+        await Task.CompletedTask;
+    }
+
+    [TestCaseSource(nameof(MaytapiRequestsBreakingARule))]
+    public async Task Maytapi_SendAsyncWithAMessageBreakingARule_ParamNameIsTheMessageFieldTheCallerSet(Maytapi.MaytapiMessage message, string field)
+    {
+        using var services = TestServices.Maytapi();
+
+        var error = Assert.ThrowsAsync<WhatsAppArgumentException>(async () => await services.MaytapiSender.SendAsync(message))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.ParamName, Is.EqualTo(field));
+            Assert.That(JObject.Parse(JsonConvert.SerializeObject(message)).SelectToken(error.ParamName!), Is.Not.Null, "a field of the message as the caller set it");
             Assert.That(TestServices.RequestsReceived, Is.Zero, "nothing reaches the server");
         });
         await Task.CompletedTask;

@@ -146,6 +146,38 @@ internal sealed class StrictJsonReader : JsonReader
         }
     }
 
+    /// <summary>
+    /// Reads to the end of the object or array the reader is on (just read as its start) and returns its exact
+    /// bytes, checked as JSON all the way. Its nesting is not limited here: what reads the bytes applies its own
+    /// <see cref="JsonReader.MaxDepth"/>, counted from this value rather than from the text around it.
+    /// </summary>
+    internal ArraySegment<byte> ReadRawContainer()
+    {
+        if (TokenType is not (JsonToken.StartObject or JsonToken.StartArray))
+        {
+            throw Fail("expected an object or an array");
+        }
+
+        // The container's first byte was the last one consumed: '{' or '['.
+        var start = _position - 1;
+        var depth = _depth;
+        var maxDepth = MaxDepth;
+        MaxDepth = null;
+        try
+        {
+            while (_depth >= depth)
+            {
+                Read();
+            }
+        }
+        finally
+        {
+            MaxDepth = maxDepth;
+        }
+
+        return new ArraySegment<byte>(_json, start, _position - start);
+    }
+
     /// <summary>Throws unless only white space is left after the value that was read.</summary>
     public void EnsureEnd()
     {

@@ -101,6 +101,7 @@ internal sealed partial class WebhookReceiver
             return WebhookOutcome.Malformed;
         }
 
+        batch.LogIgnored(_logger, Provider, WhatsAppReceiveChannel.Webhook);
         var context = new WhatsAppNotificationContext(Provider, RegistrationName, WhatsAppReceiveChannel.Webhook, batch.Type, batch.Updates) { KnownType = batch.Known };
         try
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Messaging.WhatsApp;
@@ -14,13 +15,15 @@ public sealed class WhatsAppUpdate
     /// <param name="provider">The gateway.</param>
     /// <param name="registrationName">The name the receiving instance was registered under ("" for the default one).</param>
     /// <param name="instance">The gateway's id of the sending instance or phone, when the notification names it.</param>
-    /// <param name="messageId">The message id, as the send returned it.</param>
-    /// <param name="chatId">The chat, as the gateway names it, when the notification names it.</param>
+    /// <param name="messageId">The message id, as the send returned it: not empty, not only white space, no control characters.</param>
+    /// <param name="chatId">The chat, as the gateway names it, or null when the notification does not name it; when
+    /// named, the same rule.</param>
     /// <param name="status">The status in the library's words.</param>
     /// <param name="providerStatus">The gateway's own word for it (e.g. <c>noAccount</c>, <c>seen</c>, <c>F04</c>).</param>
     /// <param name="error">Why it failed, in the gateway's words, or null.</param>
     /// <param name="time">When the gateway says it happened, or null when it does not say.</param>
     /// <param name="notification">The typed notification this update was read from.</param>
+    /// <exception cref="ArgumentException"><paramref name="messageId"/>, or a <paramref name="chatId"/> that is given, is not a usable id.</exception>
     public WhatsAppUpdate(
         WhatsAppProvider provider,
         string registrationName,
@@ -36,8 +39,8 @@ public sealed class WhatsAppUpdate
         Provider = Guard.NotNull(provider);
         RegistrationName = registrationName ?? string.Empty;
         Instance = instance;
-        MessageId = Guard.NotNull(messageId);
-        ChatId = chatId;
+        MessageId = IsUsableId(messageId) ? messageId : throw Unusable(messageId, nameof(messageId));
+        ChatId = chatId is null || IsUsableId(chatId) ? chatId : throw Unusable(chatId, nameof(chatId));
         Status = status;
         ProviderStatus = providerStatus ?? string.Empty;
         Error = error;
@@ -57,7 +60,10 @@ public sealed class WhatsAppUpdate
     /// <summary>The message id, as the send returned it (<see cref="SendResult.MessageId"/>).</summary>
     public string MessageId { get; }
 
-    /// <summary>The chat, as the gateway names it (e.g. <c>79001234567@c.us</c>), or null when not named.</summary>
+    /// <summary>
+    /// The chat, as the gateway names it (e.g. <c>79001234567@c.us</c>), or null when the notification does not name
+    /// it (GREEN-API's older <c>noAccount</c> reports, for one).
+    /// </summary>
     public string? ChatId { get; }
 
     /// <summary>The status in the library's words.</summary>
@@ -76,11 +82,44 @@ public sealed class WhatsAppUpdate
     public object Notification { get; }
 
     /// <summary>
-    /// The same for a redelivered or duplicated report of the same event: provider, instance, message id and
-    /// provider status. Record it (e.g. under a unique index) to handle each report once.
+    /// The same for a redelivered or duplicated report of the same event, and different for any other: provider,
+    /// instance, message id and provider status, each written as its length, a colon and its text (the instance
+    /// as <c>-</c> when the notification does not name it), joined by <c>|</c>. Because every part carries its
+    /// length, no text inside a part (a <c>|</c>, a colon, digits) can make two different reports share a key.
+    /// Record it (e.g. under a unique index) to handle each report once.
     /// </summary>
+    /// <example><c>9:green-api|10:1101000001|16:BAE5F4886F6F2D05|9:delivered</c></example>
     public string DeduplicationKey =>
-        string.Join("|", Provider.Name, Instance ?? string.Empty, MessageId, ProviderStatus);
+        string.Join("|", Part(Provider.Name), Instance is null ? "-" : Part(Instance), Part(MessageId), Part(ProviderStatus));
+
+    /// <summary>
+    /// Whether a gateway's message or chat id can name a message: not empty, not only white space, and without
+    /// control characters. A status report whose id or chat is not usable makes no update.
+    /// </summary>
+    internal static bool IsUsableId([NotNullWhen(true)] string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        foreach (var c in id!)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ArgumentException Unusable(string? value, string name) =>
+        value is null
+            ? new ArgumentNullException(name)
+            : new ArgumentException("The value must not be empty, only white space, or contain control characters: it names no message or chat.", name);
+
+    private static string Part(string text) => text.Length.ToString(CultureInfo.InvariantCulture) + ":" + text;
 
     /// <summary>The update without its error text, which can quote message content.</summary>
     /// <returns>E.g. <c>GREEN-API message BAE5… delivered (delivered) at 2024-01-22T05:24:50Z</c>.</returns>

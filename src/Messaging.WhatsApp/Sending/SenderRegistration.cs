@@ -80,15 +80,24 @@ internal static class SenderRegistration
                 createLimiter: createLimiter is null ? null : context => createLimiter(sp, context)));
         }
 
+        // The neutral interface of a name is registered once, and fails to resolve when two gateways share the name.
+        var names = SenderNames.Of(services);
+        var first = names.Add(name, definition.Provider, typeof(TSender));
         if (string.IsNullOrEmpty(name))
         {
             services.AddSingleton(Create);
-            services.AddSingleton<IWhatsAppSender>(sp => sp.GetRequiredService<TSender>());
+            if (first)
+            {
+                services.AddSingleton<IWhatsAppSender>(sp => names.Resolve(sp, string.Empty));
+            }
         }
         else
         {
             services.AddKeyedSingleton(name, (sp, _) => Create(sp));
-            services.AddKeyedSingleton<IWhatsAppSender>(name, (sp, key) => sp.GetRequiredKeyedService<TSender>(key));
+            if (first)
+            {
+                services.AddKeyedSingleton<IWhatsAppSender>(name, (sp, _) => names.Resolve(sp, name));
+            }
         }
 
         return builder;

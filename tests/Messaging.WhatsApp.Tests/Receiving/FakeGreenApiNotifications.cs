@@ -20,7 +20,7 @@ namespace Messaging.WhatsApp.Tests.Receiving;
 public sealed partial class FakeGreenApiNotifications : IAsyncDisposable
 {
     private readonly object _gate = new();
-    private readonly List<(long ReceiptId, string Body)> _queue = new();
+    private readonly List<(long ReceiptId, byte[] Body)> _queue = new();
     private readonly List<long> _deleted = new();
     private readonly ConcurrentQueue<byte[]> _receiveAnswers = new();
     private readonly ConcurrentQueue<byte[]> _deleteAnswers = new();
@@ -61,7 +61,14 @@ public sealed partial class FakeGreenApiNotifications : IAsyncDisposable
     public static string Envelope(long receiptId, string body) =>
         string.Create(CultureInfo.InvariantCulture, $$"""{"receiptId":{{receiptId}},"body":{{body}}}""");
 
-    public void Enqueue(long receiptId, string body)
+    /// <summary>What a receive of this queue answers, for a body of any bytes (not UTF-8, not JSON): the envelope around them as they are.</summary>
+    public static byte[] Envelope(long receiptId, byte[] body) =>
+        [.. Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"receiptId":{{receiptId}},"body":""")), .. body, (byte)'}'];
+
+    public void Enqueue(long receiptId, string body) => Enqueue(receiptId, Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Queues a notification whose body is these bytes, exactly.</summary>
+    public void Enqueue(long receiptId, byte[] body)
     {
         lock (_gate)
         {
@@ -69,6 +76,18 @@ public sealed partial class FakeGreenApiNotifications : IAsyncDisposable
         }
 
         _arrived.Release();
+    }
+
+    /// <summary>How many notifications wait in the queue.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count;
+            }
+        }
     }
 
     /// <summary>The next receives answer these responses, in order, before the queue is served again.</summary>
@@ -172,7 +191,7 @@ public sealed partial class FakeGreenApiNotifications : IAsyncDisposable
             await _arrived.WaitAsync(TimeSpan.FromMilliseconds(50), _stop.Token);
         }
 
-        return Head() is { } head ? Json(200, Envelope(head.ReceiptId, head.Body)) : Json(200, "null");
+        return Head() is { } head ? RawHttpServer.Response(200, "application/json", Envelope(head.ReceiptId, head.Body)) : Json(200, "null");
     }
 
     private byte[] Delete(long receiptId)
@@ -195,7 +214,7 @@ public sealed partial class FakeGreenApiNotifications : IAsyncDisposable
         return Json(200, """{"result":false}""");
     }
 
-    private (long ReceiptId, string Body)? Head()
+    private (long ReceiptId, byte[] Body)? Head()
     {
         lock (_gate)
         {

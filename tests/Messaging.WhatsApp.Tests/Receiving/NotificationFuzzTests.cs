@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using Messaging.WhatsApp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,6 +100,81 @@ public sealed class NotificationFuzzTests
             Assert.That(statuses.GetValueOrDefault(HttpStatusCode.BadRequest), Is.GreaterThan(Cases / 10), "enough refused bodies");
         });
     }
+
+    /// <summary>
+    /// The same seeded bodies, POSTed to the webhook endpoint and served by receiveNotification to the poller (each
+    /// in GREEN-API's envelope, byte for byte): the two channels must make the same decision (dispatched with the same
+    /// model and updates, or not dispatched at all), the poller must delete every one of them so that none holds the
+    /// queue back, and the webhook never answers anything but 200 or 400.
+    /// </summary>
+    [Test]
+    public async Task PostAndPoll_SeededMutationsOfTheRecordings_SameDecisionOnBothChannelsAndNothingLeftInTheQueue()
+    {
+        var seed = Seed;
+        TestContext.Out.WriteLine($"green-api, both channels: seed {seed} (replay with WHATSAPP_FUZZ_SEED={seed})");
+        var fuzzer = new NotificationFuzzer(
+            seed,
+            NotificationRecording.Of("green-api").Select(r => r.Body).ToList(),
+            NotificationRecording.Of("maytapi").Select(r => r.Body).ToList());
+        await using var webhook = await WebhookHost.StartAsync(services => services.AddGreenApiWebhook(o => o.WebhookToken = Token));
+        await using var queue = new FakeGreenApiNotifications(TestServices.GreenToken);
+        await using var polling = PollingHost.Create(queue);
+        var disagreements = new List<string>();
+        var (dispatched, refused, withUpdates, ignoredWarnings) = (0, 0, 0, 0);
+
+        for (var i = 0; i < Cases; i++)
+        {
+            var (body, mutations) = fuzzer.Case(i);
+            webhook.Received.Clear();
+            polling.Received.Clear();
+            var warningsBefore = (Webhook: IgnoredWarnings(webhook.Logs), Polling: IgnoredWarnings(polling.Logs));
+            var status = await webhook.StatusOfPostAsync("/whatsapp/green-api", body, "Bearer " + Token);
+            queue.Enqueue(i + 1, body);
+            await polling.Poller.PollOnceAsync(CancellationToken.None);
+
+            var byWebhook = Decision(webhook.Received);
+            var byPolling = Decision(polling.Received);
+            var warnings = (Webhook: IgnoredWarnings(webhook.Logs) - warningsBefore.Webhook, Polling: IgnoredWarnings(polling.Logs) - warningsBefore.Polling);
+            var problem = status is not (HttpStatusCode.OK or HttpStatusCode.BadRequest) ? $"webhook answered {(int)status}"
+                : (status == HttpStatusCode.OK) != (byWebhook.Count > 0) ? $"webhook answered {(int)status} and dispatched {byWebhook.Count} notifications"
+                : byWebhook.Count > 1 ? $"webhook dispatched {byWebhook.Count} times"
+                : !byWebhook.SequenceEqual(byPolling) ? $"webhook [{string.Join(", ", byWebhook)}], polling [{string.Join(", ", byPolling)}]"
+                : queue.Queued != 0 || !queue.Deleted.Contains(i + 1) ? "the poller left it in the queue"
+                : warnings.Webhook != warnings.Polling ? $"ignored-report warnings: webhook {warnings.Webhook}, polling {warnings.Polling}"
+                : null;
+            if (problem is not null)
+            {
+                disagreements.Add($"case {i} [{mutations}]: {problem}; body {Show(body)}");
+            }
+
+            dispatched += byWebhook.Count;
+            refused += status == HttpStatusCode.BadRequest ? 1 : 0;
+            withUpdates += webhook.Received.Updates.Count > 0 ? 1 : 0;
+            ignoredWarnings += warnings.Webhook;
+        }
+
+        var errors = webhook.Logs.Entries.Concat(polling.Logs.Entries).Where(e => e.Level >= LogLevel.Error).Select(e => e.ToString()).ToList();
+        TestContext.Out.WriteLine(
+            $"green-api, both channels: {Cases} cases; dispatched {dispatched}, refused {refused}, with updates {withUpdates}, " +
+            $"ignored status reports warned {ignoredWarnings}; {disagreements.Count} disagreements; {errors.Count} errors logged");
+        Assert.Multiple(() =>
+        {
+            Assert.That(disagreements, Is.Empty, $"seed {seed}");
+            Assert.That(errors, Is.Empty, $"seed {seed}: nothing is an unhandled error");
+            Assert.That(withUpdates, Is.GreaterThan(Cases / 10), "enough bodies with updates for the comparison to mean something");
+            Assert.That(refused, Is.GreaterThan(Cases / 10), "enough refused bodies");
+            Assert.That(ignoredWarnings, Is.GreaterThan(0), "some status reports without a usable id");
+        });
+    }
+
+    /// <summary>What the handlers saw of one notification, as text to compare: each dispatch's model and its updates.</summary>
+    private static List<string> Decision(ReceivedNotifications received) =>
+        received.Dispatched
+            .Select(d => d.Notification.GetType().Name + ": " + string.Join(", ", d.Context.Updates.Select(ExpectedUpdate.Of)))
+            .ToList();
+
+    private static int IgnoredWarnings(LogCapture logs) =>
+        logs.Entries.Count(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Ignored status reports", StringComparison.Ordinal));
 
     [Test]
     public void Fuzzer_SameSeed_SameBodies()

@@ -274,7 +274,7 @@ public static class NotificationOracle
         var instance = Object(root, "instanceData") is { } data && Int(data, "idInstance") is { } id ? id.ToString(CultureInfo.InvariantCulture) : null;
         var time = Time(Int(root, "timestamp"));
         var updates = new List<ExpectedUpdate>();
-        if (type == "outgoingMessageStatus")
+        if (type == "outgoingMessageStatus" && Names(Text(root, "idMessage"), Text(root, "chatId")))
         {
             var status = Text(root, "status")!;
             var neutral = status switch
@@ -286,9 +286,9 @@ public static class NotificationOracle
             };
             updates.Add(new ExpectedUpdate("green-api", instance, Text(root, "idMessage")!, Text(root, "chatId"), neutral, status, Text(root, "description") ?? (neutral == "failed" ? status : null), time));
         }
-        else if (type == "outgoingAPIMessageReceived")
+        else if (type == "outgoingAPIMessageReceived" && Names(Text(root, "idMessage"), Object(root, "senderData") is { } sender ? Text(sender, "chatId") : null))
         {
-            updates.Add(new ExpectedUpdate("green-api", instance, Text(root, "idMessage")!, Object(root, "senderData") is { } sender ? Text(sender, "chatId") : null, "queued", "outgoingAPIMessageReceived", null, time));
+            updates.Add(new ExpectedUpdate("green-api", instance, Text(root, "idMessage")!, Object(root, "senderData") is { } echoSender ? Text(echoSender, "chatId") : null, "queued", "outgoingAPIMessageReceived", null, time));
         }
 
         return new OracleVerdict(true, type, model, updates);
@@ -306,33 +306,44 @@ public static class NotificationOracle
                 var code = Int(entry, "ackCode");
                 var ackType = Text(entry, "ackType");
                 var messageId = Text(entry, "msgId");
-                if ((code is null && ackType is null) || string.IsNullOrEmpty(messageId))
+                if ((code is null && ackType is null) || !Names(messageId, Text(entry, "chatId")))
                 {
                     continue;
                 }
 
-                var neutral = code switch
+                var byCode = code switch
                 {
+                    null => null,
                     1 => "sent",
                     2 => "delivered",
                     3 => "read",
                     4 => "played",
                     5 => "deleted",
-                    null => ackType switch
-                    {
-                        "delivered" => "sent",
-                        "reached" => "delivered",
-                        "seen" => "read",
-                        "played" => "played",
-                        "deleted" => "deleted",
-                        _ => "unknown",
-                    },
                     _ => "unknown",
                 };
-                updates.Add(new ExpectedUpdate("maytapi", instance, messageId, Text(entry, "chatId"), neutral, ackType ?? code!.Value.ToString(CultureInfo.InvariantCulture), null, Time(Int(entry, "time"))));
+                var byType = ackType switch
+                {
+                    null => null,
+                    "delivered" => "sent",
+                    "reached" => "delivered",
+                    "seen" => "read",
+                    "played" => "played",
+                    "deleted" => "deleted",
+                    _ => "unknown",
+                };
+
+                // Both given and saying different things: the lower of two steps on the way, else unknown.
+                string[] steps = ["sent", "delivered", "read", "played"];
+                var neutral = byCode is null ? byType!
+                    : byType is null || byType == byCode ? byCode
+                    : Array.IndexOf(steps, byCode) is >= 0 and var c && Array.IndexOf(steps, byType) is >= 0 and var t ? steps[Math.Min(c, t)]
+                    : "unknown";
+                var codeText = code?.ToString(CultureInfo.InvariantCulture);
+                var word = ackType is null ? codeText! : codeText is null || byCode == byType ? ackType : ackType + "/" + codeText;
+                updates.Add(new ExpectedUpdate("maytapi", instance, messageId!, Text(entry, "chatId"), neutral, word, null, Time(Int(entry, "time"))));
             }
         }
-        else if (type == "error" && Object(root, "data") is { } data && Text(data, "id") is { Length: > 0 } id)
+        else if (type == "error" && Object(root, "data") is { } data && Text(data, "id") is { } id && Names(id, Text(data, "to_number")))
         {
             updates.Add(new ExpectedUpdate("maytapi", instance, id, Text(data, "to_number"), "failed", Text(root, "code") ?? "error", Text(root, "message"), null));
         }
@@ -344,6 +355,16 @@ public static class NotificationOracle
             _ => "MaytapiStatusNotification",
         };
         return new OracleVerdict(true, type, model, updates);
+    }
+
+    /// <summary>
+    /// Whether a status report names a message: an id with something besides white space and no control character,
+    /// and no chat or a chat that is such a text too.
+    /// </summary>
+    private static bool Names(string? id, string? chat)
+    {
+        static bool Usable(string text) => text.Trim().Length > 0 && !text.Any(char.IsControl);
+        return id is not null && Usable(id) && (chat is null || Usable(chat));
     }
 
     private static JsonElement? Object(JsonElement owner, string name) =>

@@ -62,6 +62,16 @@ public sealed class PollingTests
         });
     }
 
+    [TestCase("""{"receiptId":5,"body":{"typeWebhook":"x",}}""", 5L, TestName = "ReceiptIdOf_BodyBrokenAfterTheId_TheId")]
+    [TestCase("""{"body":{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},"receiptId":6,"receiptId":6}""", null, TestName = "ReceiptIdOf_IdGivenTwice_None")]
+    [TestCase("""{"body":{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},"receiptId":7}""", 7L, TestName = "ReceiptIdOf_AfterADeepBody_TheId")]
+    [TestCase("""{"receiptId":"8","body":{}}""", null, TestName = "ReceiptIdOf_IdAsAString_None")]
+    [TestCase("""{"body":{"receiptId":9}}""", null, TestName = "ReceiptIdOf_OnlyInsideTheBody_None")]
+    [TestCase("""[{"receiptId":10}]""", null, TestName = "ReceiptIdOf_NotAnObject_None")]
+    [TestCase("", null, TestName = "ReceiptIdOf_Empty_None")]
+    public void ReceiptIdOf_BrokenEnvelope(string response, long? expected) =>
+        Assert.That(Messaging.WhatsApp.GreenApi.GreenApiNotificationPoller.ReceiptIdOf(response), Is.EqualTo(expected));
+
     [Test]
     public async Task Poll_SeveralQueued_EachDispatchedOnceInQueueOrderAndDeleted()
     {

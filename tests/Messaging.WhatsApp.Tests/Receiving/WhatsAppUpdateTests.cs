@@ -67,7 +67,73 @@ public sealed class WhatsAppUpdateTests
             Assert.That(Update("1101", "ID", "read", null).DeduplicationKey, Is.Not.EqualTo(first.DeduplicationKey));
             Assert.That(Update("1102", "ID", "delivered", null).DeduplicationKey, Is.Not.EqualTo(first.DeduplicationKey));
             Assert.That(Update("1101", "ID2", "delivered", null).DeduplicationKey, Is.Not.EqualTo(first.DeduplicationKey));
-            Assert.That(new WhatsAppUpdate(MaytapiOptions.Provider, string.Empty, "1101", "ID", null, WhatsAppMessageStatus.Delivered, "delivered", null, null, notification).DeduplicationKey, Is.Not.EqualTo(first.DeduplicationKey), "another gateway");
+            Assert.That(new WhatsAppUpdate(MaytapiOptions.Provider, string.Empty, "1101", "ID", "1@c.us", WhatsAppMessageStatus.Delivered, "delivered", null, null, notification).DeduplicationKey, Is.Not.EqualTo(first.DeduplicationKey), "another gateway");
+            Assert.That(Update(null, "ID", "delivered", null).DeduplicationKey, Is.Not.EqualTo(Update(string.Empty, "ID", "delivered", null).DeduplicationKey), "no instance is not an empty one");
+        });
+    }
+
+    [Test]
+    public void DeduplicationKey_SeparatorInsideAPart_NoCollision()
+    {
+        // With the parts joined by '|' alone, both were "green-api|1101|A|B|delivered".
+        var notification = new object();
+        var one = new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, "1101", "A|B", "1@c.us", WhatsAppMessageStatus.Delivered, "delivered", null, null, notification);
+        var other = new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, "1101|A", "B", "1@c.us", WhatsAppMessageStatus.Delivered, "delivered", null, null, notification);
+
+        Assert.That(one.DeduplicationKey, Is.Not.EqualTo(other.DeduplicationKey));
+    }
+
+    [Test]
+    public void DeduplicationKey_SeededPartsFromAFewCharacters_DistinctReportsDistinctKeys()
+    {
+        // Parts drawn from the characters a key is made of ('|', ':', '-', digits) make every way of shifting text
+        // between parts likely; a key that is not injective collides within a few thousand.
+        const int Seed = 20261207;
+        const int Cases = 20_000;
+        var random = new Random(Seed);
+        var notification = new object();
+        string Part(bool allowEmpty)
+        {
+            var length = random.Next(allowEmpty ? 0 : 1, 5);
+            return new string(Enumerable.Range(0, length).Select(_ => "|:-1a"[random.Next(5)]).ToArray());
+        }
+
+        var keys = new Dictionary<string, (string? Instance, string Id, string Status)>();
+        var collisions = new List<string>();
+        for (var i = 0; i < Cases; i++)
+        {
+            var instance = random.Next(6) == 0 ? null : Part(allowEmpty: true);
+            var id = "x" + Part(allowEmpty: true);
+            var status = Part(allowEmpty: true);
+            var key = new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, instance, id, "1@c.us", WhatsAppMessageStatus.Sent, status, null, null, notification).DeduplicationKey;
+            if (keys.TryGetValue(key, out var seen) && seen != (instance, id, status))
+            {
+                collisions.Add($"{key}: ({seen.Instance ?? "null"}, {seen.Id}, {seen.Status}) and ({instance ?? "null"}, {id}, {status})");
+            }
+
+            keys[key] = (instance, id, status);
+        }
+
+        Assert.That(collisions, Is.Empty, $"seed {Seed}");
+        Assert.That(keys, Has.Count.GreaterThan(1_000), "enough distinct reports for the check to mean something");
+    }
+
+    [TestCase("")]
+    [TestCase(" ")]
+    [TestCase("\t\n")]
+    [TestCase("ID\u0000")]
+    [TestCase("\u0085")]
+    public void Constructor_UnusableMessageIdOrChat_ArgumentException(string escaped)
+    {
+        var value = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var notification = new object();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, value, "1@c.us", WhatsAppMessageStatus.Sent, "sent", null, null, notification),
+                Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("messageId"));
+            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, "ID", value, WhatsAppMessageStatus.Sent, "sent", null, null, notification),
+                Throws.ArgumentException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("chatId"));
         });
     }
 
@@ -90,10 +156,11 @@ public sealed class WhatsAppUpdateTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(() => new WhatsAppUpdate(null!, string.Empty, null, "ID", null, WhatsAppMessageStatus.Sent, "sent", null, null, notification), Throws.InstanceOf<ArgumentNullException>());
-            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, null!, null, WhatsAppMessageStatus.Sent, "sent", null, null, notification), Throws.InstanceOf<ArgumentNullException>());
-            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, "ID", null, WhatsAppMessageStatus.Sent, "sent", null, null, null!), Throws.InstanceOf<ArgumentNullException>());
-            Assert.That(new WhatsAppUpdate(GreenApiOptions.Provider, null!, null, "ID", null, WhatsAppMessageStatus.Sent, null!, null, null, notification).RegistrationName, Is.Empty);
+            Assert.That(() => new WhatsAppUpdate(null!, string.Empty, null, "ID", "1@c.us", WhatsAppMessageStatus.Sent, "sent", null, null, notification), Throws.InstanceOf<ArgumentNullException>());
+            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, null!, "1@c.us", WhatsAppMessageStatus.Sent, "sent", null, null, notification), Throws.InstanceOf<ArgumentNullException>());
+            Assert.That(new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, "ID", null, WhatsAppMessageStatus.Sent, "sent", null, null, notification).ChatId, Is.Null, "a chat the notification does not name");
+            Assert.That(() => new WhatsAppUpdate(GreenApiOptions.Provider, string.Empty, null, "ID", "1@c.us", WhatsAppMessageStatus.Sent, "sent", null, null, null!), Throws.InstanceOf<ArgumentNullException>());
+            Assert.That(new WhatsAppUpdate(GreenApiOptions.Provider, null!, null, "ID", "1@c.us", WhatsAppMessageStatus.Sent, null!, null, null, notification).RegistrationName, Is.Empty);
         });
     }
 }
