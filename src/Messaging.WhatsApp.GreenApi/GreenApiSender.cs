@@ -89,33 +89,29 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
             throw unreached;
         }
 
+        // The window: from the attempt to now, each widened by the clock difference. The earliest complete match is
+        // the message (a later one may be a deliberate second send); any doubt keeps "not found" from being conclusive.
         var earliest = sentAfter - ClockDifference;
+        var latest = now + ClockDifference;
         GreenApiJournalMessage? match = null;
-        DateTimeOffset? matchTime = null;
+        var matchTime = default(DateTimeOffset);
+        var doubt = false;
         foreach (var message in messages)
         {
-            if (message is null || string.IsNullOrEmpty(message.IdMessage) || !string.Equals(message.ChatId, chat.Id, StringComparison.Ordinal)
-                || !(string.Equals(message.TextMessage, text, StringComparison.Ordinal) || string.Equals(message.ExtendedTextMessage?.Text, text, StringComparison.Ordinal)))
+            switch (GreenApiJournal.Judge(message, chat, text, earliest, latest, out var time))
             {
-                continue;
-            }
-
-            var time = NotificationJson.FromUnixSeconds(message.Timestamp);
-            if (time is { } t && t < earliest)
-            {
-                continue;
-            }
-
-            // The earliest match: a later one may be a deliberate second send of the same text.
-            if (match is null || (time is { } candidate && (matchTime is null || candidate < matchTime)))
-            {
-                match = message;
-                matchTime = time;
+                case GreenApiJournal.Verdict.Match when match is null || time < matchTime:
+                    match = message;
+                    matchTime = time;
+                    break;
+                case GreenApiJournal.Verdict.Doubtful:
+                    doubt = true;
+                    break;
             }
         }
 
         return match is null
-            ? SentMessageLookup.Absent(conclusive: now - sentAfter >= JournalDelay)
+            ? SentMessageLookup.Absent(conclusive: !doubt && now - sentAfter >= JournalDelay)
             : SentMessageLookup.Present(match.IdMessage, GreenApiNotificationReader.StatusOf(match.StatusMessage), match.StatusMessage, matchTime);
     }
 
@@ -146,11 +142,16 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
             throw unreached;
         }
 
+        if (GreenApiJournal.NotTheMessageAsked(message, chat, messageId) is { } notAsked)
+        {
+            throw notAsked;
+        }
+
         return SentMessageLookup.Present(
-            string.IsNullOrEmpty(message.IdMessage) ? messageId : message.IdMessage,
+            messageId,
             GreenApiNotificationReader.StatusOf(message.StatusMessage),
             message.StatusMessage,
-            NotificationJson.FromUnixSeconds(message.Timestamp));
+            GreenApiJournal.TimeOf(message.Timestamp));
     }
 
     /// <summary>

@@ -23,11 +23,16 @@ public interface IGreenApiSender : IWhatsAppSender
 
     /// <summary>
     /// After a <see cref="WhatsAppOutcomeUnknownException"/>, looks for the message in the instance's journal of
-    /// outgoing messages (lastOutgoingMessages): one to <paramref name="chat"/> with exactly
-    /// <paramref name="text"/>, recorded at or after <paramref name="sentAfter"/> (less a minute for clock
-    /// differences). Found: it went out, do not resend. Not found is <see cref="SentMessageLookup.Conclusive"/>
-    /// only once <see cref="GreenApiSender.JournalDelay"/> has passed since <paramref name="sentAfter"/>: the
-    /// journal can lag that much. GREEN-API allows one lastOutgoingMessages call a second per instance.
+    /// outgoing messages (lastOutgoingMessages). Found only for an entry that is complete, valid and matches: an
+    /// id that is not blank, a time from <paramref name="sentAfter"/> less a minute to now plus a minute (clock
+    /// differences), exactly <paramref name="chat"/>'s id, exactly <paramref name="text"/> in every text it gives
+    /// under a text kind, and not saying it is incoming or not sent by the API; the earliest such (the first listed
+    /// of equal times). Found: it went out, do not resend. Not found is <see cref="SentMessageLookup.Conclusive"/>
+    /// only once <see cref="GreenApiSender.JournalDelay"/> has passed since <paramref name="sentAfter"/> (the
+    /// journal can lag that much) and every entry was ruled out by another chat, another text or kind, or a valid
+    /// time before the window; an entry that may be the message but is not a complete match (no usable id, no time
+    /// or an impossible one, an unreadable or differently written chat, no text...) keeps it not conclusive for as
+    /// long as the journal holds it. GREEN-API allows one lastOutgoingMessages call a second per instance.
     /// </summary>
     /// <param name="chat">The chat the message was sent to.</param>
     /// <param name="text">The message's text, exactly as sent.</param>
@@ -35,19 +40,27 @@ public interface IGreenApiSender : IWhatsAppSender
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>Whether the journal has it, with its id and status.</returns>
     /// <exception cref="WhatsAppArgumentException">An argument breaks a rule; nothing was asked.</exception>
-    /// <exception cref="WhatsAppException">GREEN-API did not answer; the subclass says why. Asking again is safe.</exception>
+    /// <exception cref="WhatsAppException">GREEN-API did not answer, or answered something that is not exactly the
+    /// spec's journal (a wrong JSON type, a null, a missing idMessage, a truncated body, over 4 MiB); the subclass
+    /// says why. Never "not found" for an answer that cannot be read. Asking again is safe.</exception>
     Task<SentMessageLookup> FindSentMessageAsync(ChatAddress chat, string text, DateTimeOffset sentAfter, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Looks a message up by its id in the chat's journal (getMessage): its current status, or not found (not
-    /// conclusive: the journal can lag <see cref="GreenApiSender.JournalDelay"/>). GREEN-API allows 10 getMessage
-    /// calls a second per instance.
+    /// conclusive: the journal can lag <see cref="GreenApiSender.JournalDelay"/>). The answer must be about the
+    /// message asked, with exactly <paramref name="messageId"/> as idMessage and <paramref name="chat"/>'s id as
+    /// chatId; a time out of range leaves <see cref="SentMessageLookup.Time"/> null. GREEN-API allows 10
+    /// getMessage calls a second per instance.
     /// </summary>
     /// <param name="chat">The chat the message was sent to.</param>
     /// <param name="messageId">The message's id (<see cref="SendResult.MessageId"/>).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>Whether the journal has it, with its status.</returns>
     /// <exception cref="WhatsAppArgumentException">An argument breaks a rule; nothing was asked.</exception>
-    /// <exception cref="WhatsAppException">GREEN-API did not answer; the subclass says why. Asking again is safe.</exception>
+    /// <exception cref="WhatsAppException">GREEN-API did not answer, answered something that is not exactly the
+    /// spec's message, or answered about another message: another idMessage, the id in another chat, or no
+    /// idMessage or chatId (then exactly <see cref="WhatsAppException"/> with HTTP 200 and
+    /// <see cref="WhatsAppException.IsSafeToRetry"/> true), never a status; the subclass says why. Asking again
+    /// is safe.</exception>
     Task<SentMessageLookup> GetMessageStatusAsync(ChatAddress chat, string messageId, CancellationToken cancellationToken = default);
 }

@@ -23,8 +23,10 @@ public sealed class SentMessageLookup
 
     /// <summary>
     /// Whether the answer can be trusted: always when <see cref="Found"/>; when not found, only once the journal's
-    /// delay has passed since the attempt (GREEN-API: up to 2 minutes). Not conclusive: ask again later before
-    /// resending.
+    /// delay has passed since the attempt (GREEN-API: up to 2 minutes) and nothing in the journal may be the
+    /// message. Not conclusive: do not resend yet. Ask again later; if the journal holds an entry that may be the
+    /// message (say, one for the chat and text without a usable id), the answer stays not conclusive while it
+    /// does, so decide by other means.
     /// </summary>
     public bool Conclusive { get; }
 
@@ -50,7 +52,7 @@ public sealed class SentMessageLookup
         new(true, true, Guard.NotNullOrEmpty(messageId), status, providerStatus, time);
 
     /// <summary>The journal does not have the message.</summary>
-    /// <param name="conclusive">Whether the journal's delay has passed since the attempt.</param>
+    /// <param name="conclusive">Whether the journal's delay has passed since the attempt and every entry was ruled out.</param>
     /// <returns>A not-found result.</returns>
     public static SentMessageLookup Absent(bool conclusive) =>
         new(false, conclusive, null, WhatsAppMessageStatus.Unknown, null, null);

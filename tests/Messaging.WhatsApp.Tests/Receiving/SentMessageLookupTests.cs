@@ -17,10 +17,11 @@ namespace Messaging.WhatsApp.Tests.Receiving;
 
 /// <summary>
 /// Resolving an unknown outcome with GREEN-API's journals: <see cref="IGreenApiSender.FindSentMessageAsync"/>
-/// (lastOutgoingMessages: same chat, exactly the text, not older than the attempt less a minute, the earliest
-/// match; not found conclusive only once the journal's 2 minutes have passed, on a clock the test sets) and
-/// <see cref="IGreenApiSender.GetMessageStatusAsync"/> (getMessage), against a raw server: what is asked, what
-/// is found, and every failure a typed error without the token.
+/// (lastOutgoingMessages: found only for a complete, valid entry with the same chat and exactly the text, from the
+/// attempt less a minute to now plus a minute, the earliest; not found conclusive only once the journal's 2
+/// minutes have passed, on a clock the test sets, and no entry may be the message) and
+/// <see cref="IGreenApiSender.GetMessageStatusAsync"/> (getMessage: only an answer about the message asked), against
+/// a raw server: what is asked, what is found, and every failure a typed error without the token.
 /// </summary>
 public sealed class SentMessageLookupTests
 {
@@ -105,6 +106,177 @@ public sealed class SentMessageLookupTests
         var result = await FindAsync("Hello", SentAt.AddSeconds(30), Journal(Entry("SKEWED", Chat, "Hello", SentAt.AddSeconds(-59), "sent")));
 
         Assert.That(result.MessageId, Is.EqualTo("SKEWED"), "GREEN-API's clock may be up to a minute behind");
+    }
+
+    /// <summary>Five minutes after the attempt: long past the journal's delay, so only a doubt keeps "not found" from being conclusive.</summary>
+    private static DateTimeOffset Later => SentAt.AddMinutes(5);
+
+    [TestCase(-1L, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(negative)")]
+    [TestCase(-1710134811L, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(negative, the attempt's seconds)")]
+    [TestCase(0L, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(zero)")]
+    [TestCase(253402300800L, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(year 10000)")]
+    [TestCase(long.MaxValue, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(long.MaxValue)")]
+    [TestCase(1710134813000L, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(milliseconds)")]
+    [TestCase(1710135131L + 3600, TestName = "Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(an hour after now)")]
+    public async Task Find_SameChatAndTextWithATimestampOutOfRange_NotFoundNotConclusive(long timestamp)
+    {
+        var entry = Entry("ID-ODD-TIME", Chat, "Hello", SentAt, "sent");
+        entry["timestamp"] = timestamp;
+
+        var result = await FindAsync("Hello", Later, Journal(entry));
+
+        AssertDoubtful(result, $"timestamp {timestamp} cannot place the entry before the attempt");
+    }
+
+    [Test]
+    public async Task Find_SameChatAndTextWithoutATimestamp_NotFoundNotConclusive()
+    {
+        var entry = Entry("ID-NO-TIME", Chat, "Hello", SentAt, "sent");
+        entry.Remove("timestamp");
+
+        var result = await FindAsync("Hello", Later, Journal(entry));
+
+        AssertDoubtful(result, "an entry without a time may be the message");
+    }
+
+    [TestCase("", TestName = "Find_SameChatAndTextWithoutAUsableId_NotFoundNotConclusive(empty)")]
+    [TestCase(" ", TestName = "Find_SameChatAndTextWithoutAUsableId_NotFoundNotConclusive(space)")]
+    [TestCase("\t\n", TestName = "Find_SameChatAndTextWithoutAUsableId_NotFoundNotConclusive(white space)")]
+    public async Task Find_SameChatAndTextWithoutAUsableId_NotFoundNotConclusive(string id)
+    {
+        var entry = Entry(id, Chat, "Hello", SentAt.AddSeconds(2), "sent");
+
+        var result = await FindAsync("Hello", Later, Journal(entry));
+
+        AssertDoubtful(result, "the message may be there without an id to return: resending would duplicate it");
+    }
+
+    /// <summary>Entries that may be the message but are not complete, valid matches: each makes "not found" not conclusive.</summary>
+    public static IEnumerable<TestCaseData> DoubtfulEntries()
+    {
+        TestCaseData Case(string name, Action<JObject> change)
+        {
+            var entry = Entry("ID-DOUBT", Chat, "Hello", SentAt.AddSeconds(2), "sent");
+            change(entry);
+            return new TestCaseData(entry.ToString(Formatting.None)).SetArgDisplayNames(name);
+        }
+
+        yield return Case("no chatId", e => e.Remove("chatId"));
+        yield return Case("empty chatId", e => e["chatId"] = string.Empty);
+        yield return Case("unreadable chatId", e => e["chatId"] = "status@broadcast");
+        yield return Case("the same chat written differently", e => e["chatId"] = "79001234567");
+        yield return Case("the same chat in upper case", e => e["chatId"] = "79001234567@C.US");
+        yield return Case("a linked id (may be the same person)", e => e["chatId"] = "123456789012345@lid");
+        yield return Case("a text message without text", e => e.Remove("textMessage"));
+        yield return Case("an empty text", e => e["textMessage"] = string.Empty);
+        yield return Case("no kind and no text", e =>
+        {
+            e.Remove("textMessage");
+            e.Remove("typeMessage");
+        });
+        yield return Case("an extended text without text", e =>
+        {
+            e.Remove("textMessage");
+            e["typeMessage"] = "extendedTextMessage";
+            e["extendedTextMessage"] = new JObject { ["title"] = "t" };
+        });
+        yield return Case("texts that disagree", e => e["extendedTextMessage"] = new JObject { ["text"] = "Bye" });
+        yield return Case("another kind with the text", e => e["typeMessage"] = "imageMessage");
+        yield return Case("type incoming", e => e["type"] = "incoming");
+        yield return Case("type empty", e => e["type"] = string.Empty);
+        yield return Case("type unknown", e => e["type"] = "status");
+        yield return Case("not sent by the API", e => e["sendByApi"] = false);
+    }
+
+    [TestCaseSource(nameof(DoubtfulEntries))]
+    public async Task Find_EntryThatMayBeTheMessage_NotFoundNotConclusive(string entry)
+    {
+        var result = await FindAsync("Hello", Later, "[" + entry + "]");
+
+        AssertDoubtful(result, entry);
+    }
+
+    [Test]
+    public async Task Find_EntriesClearlyNotTheMessage_ConclusiveNotFound()
+    {
+        var noId = Entry(string.Empty, OtherChat, "Hello", SentAt.AddSeconds(2), "sent");
+        var noTime = Entry("NO-TIME-OTHER-TEXT", Chat, "Bye", SentAt, "sent");
+        noTime.Remove("timestamp");
+        var oldWithoutId = Entry(" ", Chat, "Hello", SentAt.AddMinutes(-2), "sent");
+        var image = Entry("IMAGE", Chat, "Hello", SentAt.AddSeconds(2), "sent");
+        image.Remove("textMessage");
+        image["typeMessage"] = "imageMessage";
+        image["caption"] = "Hello";
+        var group = Entry("GROUP", ChatAddress.Parse("120363043968066561@g.us"), "Hello", SentAt.AddSeconds(2), "sent");
+        var otherNumberTyped = Entry("OTHER-TYPED", Chat, "Hello", SentAt.AddSeconds(2), "sent");
+        otherNumberTyped["chatId"] = "+7 900 123-45-68";
+        var incomingOld = Entry("INCOMING-OLD", Chat, "Hello", SentAt.AddHours(-1), "sent");
+        incomingOld["type"] = "incoming";
+
+        var result = await FindAsync("Hello", Later, Journal(noId, noTime, oldWithoutId, image, group, otherNumberTyped, incomingOld));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.False);
+            Assert.That(result.Conclusive, Is.True, "another chat, another text, another kind, or recorded before the attempt: all ruled out");
+        });
+    }
+
+    [Test]
+    public async Task Find_CompleteMatchBesideDoubtfulEntries_FoundTheCompleteOne()
+    {
+        var earlierWithoutId = Entry(string.Empty, Chat, "Hello", SentAt.AddSeconds(1), "sent");
+        var withoutTime = Entry("NO-TIME", Chat, "Hello", SentAt, "sent");
+        withoutTime.Remove("timestamp");
+        var incoming = Entry("INCOMING", Chat, "Hello", SentAt.AddSeconds(2), "read");
+        incoming["type"] = "incoming";
+
+        var result = await FindAsync("Hello", Later, Journal(earlierWithoutId, withoutTime, incoming, Entry("COMPLETE", Chat, "Hello", SentAt.AddSeconds(9), "delivered")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.True, "a message with this text went out after the attempt: resending is not safe either way");
+            Assert.That(result.MessageId, Is.EqualTo("COMPLETE"));
+            Assert.That(result.Time, Is.EqualTo(SentAt.AddSeconds(9)));
+        });
+    }
+
+    [Test]
+    public async Task Find_MatchesAtTheSameSecond_TheFirstListed()
+    {
+        var result = await FindAsync("Hello", Later, Journal(
+            Entry("LATER", Chat, "Hello", SentAt.AddSeconds(8), "read"),
+            Entry("FIRST-LISTED", Chat, "Hello", SentAt.AddSeconds(4), "sent"),
+            Entry("SECOND-LISTED", Chat, "Hello", SentAt.AddSeconds(4), "delivered")));
+
+        Assert.That(result.MessageId, Is.EqualTo("FIRST-LISTED"));
+    }
+
+    [TestCase("[null]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(null entry)")]
+    [TestCase("[1]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(number entry)")]
+    [TestCase("{}", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(object)")]
+    [TestCase("[{\"timestamp\":1710134813}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(no idMessage)")]
+    [TestCase("[{\"idMessage\":7}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(numeric idMessage)")]
+    [TestCase("[{\"idMessage\":\"A\",\"timestamp\":\"1710134813\"}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(timestamp as text)")]
+    [TestCase("[{\"idMessage\":\"A\",\"timestamp\":1710134813.5}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(fractional timestamp)")]
+    [TestCase("[{\"idMessage\":\"A\",\"timestamp\":99999999999999999999}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(timestamp over 64 bits)")]
+    [TestCase("[{\"idMessage\":\"A\",\"chatId\":null}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(null chatId)")]
+    [TestCase("[{\"idMessage\":\"A\",\"textMessage\":[\"Hello\"]}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(text as array)")]
+    [TestCase("[{\"idMessage\":\"A\",\"extendedTextMessage\":\"Hello\"}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(extended text as string)")]
+    [TestCase("[{\"idMessage\":\"A\",\"idMessage\":\"B\"}]", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(idMessage twice)")]
+    [TestCase("[{\"idMessage\":\"A\"}", TestName = "Find_UnreadableJournal_TypedErrorNeverNotFound(truncated)")]
+    public async Task Find_UnreadableJournal_TypedErrorNeverNotFound(string journal)
+    {
+        await using var server = JournalServer(journal);
+        using var services = Services(server, Later);
+
+        var error = Assert.CatchAsync<Exception>(() => services.GreenApiSender.FindSentMessageAsync(Chat, "Hello", SentAt))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.GetType(), Is.EqualTo(typeof(WhatsAppException)), error.ToString());
+            Assert.That(((WhatsAppException)error).HttpStatus, Is.EqualTo(System.Net.HttpStatusCode.OK));
+        });
     }
 
     [TestCase(0, false)]
@@ -232,6 +404,72 @@ public sealed class SentMessageLookupTests
         {
             Assert.That(result.Status, Is.EqualTo(expected));
             Assert.That(result.ProviderStatus, Is.EqualTo(statusMessage));
+        });
+    }
+
+    /// <summary>getMessage answers that are not about the message asked (BAE5F4886F6F2D05 in <see cref="Chat"/>).</summary>
+    public static IEnumerable<TestCaseData> AnswersAboutAnotherMessage()
+    {
+        TestCaseData Case(string name, Action<JObject> change)
+        {
+            var body = new JObject { ["type"] = "outgoing", ["idMessage"] = "BAE5F4886F6F2D05", ["timestamp"] = 1710134811, ["statusMessage"] = "read", ["typeMessage"] = "textMessage", ["chatId"] = Chat.Id, ["textMessage"] = "Hello" };
+            change(body);
+            return new TestCaseData(body.ToString(Formatting.None)).SetArgDisplayNames(name);
+        }
+
+        yield return Case("another id", b => b["idMessage"] = "3EB0BDDC94BFDFB3D4FA");
+        yield return Case("the id in another letter case", b => b["idMessage"] = "bae5f4886f6f2d05");
+        yield return Case("the id with a space", b => b["idMessage"] = "BAE5F4886F6F2D05 ");
+        yield return Case("an empty id", b => b["idMessage"] = string.Empty);
+        yield return Case("the token as id", b => b["idMessage"] = TestServices.GreenToken);
+        yield return Case("another chat", b => b["chatId"] = OtherChat.Id);
+        yield return Case("a group", b => b["chatId"] = "120363043968066561@g.us");
+        yield return Case("the chat written differently", b => b["chatId"] = "79001234567");
+        yield return Case("no chatId", b => b.Remove("chatId"));
+        yield return Case("an empty chatId", b => b["chatId"] = string.Empty);
+        yield return Case("another id and chat", b =>
+        {
+            b["idMessage"] = "3EB0BDDC94BFDFB3D4FA";
+            b["chatId"] = OtherChat.Id;
+        });
+    }
+
+    [TestCaseSource(nameof(AnswersAboutAnotherMessage))]
+    public async Task GetStatus_AnswerNotAboutTheMessageAsked_TypedErrorNeverAStatus(string body)
+    {
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", body));
+        using var services = Services(server, SentAt);
+
+        var error = Assert.CatchAsync<Exception>(() => services.GreenApiSender.GetMessageStatusAsync(Chat, "BAE5F4886F6F2D05"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.GetType(), Is.EqualTo(typeof(WhatsAppException)), error.ToString());
+            var typed = (WhatsAppException)error;
+            Assert.That(typed.HttpStatus, Is.EqualTo(System.Net.HttpStatusCode.OK));
+            Assert.That(typed.IsSafeToRetry, Is.True, "getMessage changes nothing");
+            Assert.That(typed.Message, Does.Contain("getMessage"));
+            Assert.That(SecretEncodings.Find(TestServices.GreenToken, Texts(typed, services)), Is.Empty);
+        });
+    }
+
+    [TestCase(-5L)]
+    [TestCase(0L)]
+    [TestCase(253402300800L)]
+    [TestCase(long.MaxValue)]
+    public async Task GetStatus_TimestampOutOfRange_FoundWithoutATime(long timestamp)
+    {
+        var body = new JObject { ["idMessage"] = "ID", ["timestamp"] = timestamp, ["statusMessage"] = "sent", ["chatId"] = Chat.Id };
+        await using var server = RawHttpServer.Answering(RawHttpServer.Response(200, "application/json", body.ToString(Formatting.None)));
+        using var services = Services(server, SentAt);
+
+        var result = await services.GreenApiSender.GetMessageStatusAsync(Chat, "ID");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.True);
+            Assert.That(result.Status, Is.EqualTo(WhatsAppMessageStatus.Sent));
+            Assert.That(result.Time, Is.Null, "no time rather than a wrong one");
         });
     }
 
@@ -439,6 +677,14 @@ public sealed class SentMessageLookupTests
         new[] { error.Message, error.ToString(), error.ResponseBody ?? string.Empty, error.ProviderMessage ?? string.Empty }
             .Concat(error.Data.Cast<DictionaryEntry>().Select(d => $"{d.Key}={d.Value}"))
             .Concat(services.Logs.Lines);
+
+    private static void AssertDoubtful(SentMessageLookup result, string why) =>
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Found, Is.False, why);
+            Assert.That(result.MessageId, Is.Null, why);
+            Assert.That(result.Conclusive, Is.False, why);
+        });
 
     private static async Task<SentMessageLookup> FindAsync(string text, DateTimeOffset now, string journal)
     {
