@@ -51,64 +51,45 @@ internal static class GreenApiErrorMap
                 details.Describe("GREEN-API answered success without a message id; the message may have been queued"), details);
     }
 
-    public static WhatsAppException Map(GreenApiException exception, SecretRedactor redactor, TimeProvider time)
+    /// <summary>
+    /// What a failed call becomes. For a send (<paramref name="readMethod"/> null) an answer that may mean the
+    /// message was queued (an unreadable success, a server error) is <see cref="WhatsAppOutcomeUnknownException"/>.
+    /// For a method that changes nothing (<paramref name="readMethod"/>: a lookup, receiveNotification,
+    /// deleteNotification) nothing can have been sent, so those are a plain <see cref="WhatsAppException"/>: asking
+    /// again is safe.
+    /// </summary>
+    public static WhatsAppException Map(GreenApiException exception, SecretRedactor redactor, TimeProvider time, string? readMethod = null)
     {
         var (status, details, body, plainText) = Read(exception, redactor);
+        var send = readMethod is null;
+        var nothingSent = send ? "; nothing was sent" : string.Empty;
         return status switch
         {
-            >= 200 and < 300 => new WhatsAppOutcomeUnknownException(
+            >= 200 and < 300 when send => new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API answered success with a body that does not match the spec; the message may have been queued"), details),
+            >= 200 and < 300 => new WhatsAppException(
+                details.Describe($"GREEN-API answered {readMethod} with a body that does not match the spec"), details),
             >= 300 and < 400 => new WhatsAppException(
                 details.Describe(ResponseHeaders.DescribeRedirect("GREEN-API", exception.Headers, redactor)), details),
             400 when Mentions(plainText, UnusableTexts) => new WhatsAppAuthenticationException(
-                details.Describe("The GREEN-API instance cannot send (expired or deleted); nothing was sent"), details),
+                details.Describe(send ? "The GREEN-API instance cannot send (expired or deleted); nothing was sent" : "The GREEN-API instance is expired or deleted"), details),
             400 when Mentions(plainText, NotReadyTexts) => new WhatsAppInstanceNotReadyException(
-                details.Describe("The GREEN-API instance is not ready; nothing was sent"), details),
+                details.Describe($"The GREEN-API instance is not ready{nothingSent}"), details),
             400 => new WhatsAppRequestRejectedException(
-                details.Describe("GREEN-API refused the request as invalid; nothing was sent"), details),
+                details.Describe(send ? "GREEN-API refused the request as invalid; nothing was sent" : $"GREEN-API refused the {readMethod} request"), details),
             401 or 403 => new WhatsAppAuthenticationException(
                 details.Describe("GREEN-API refused the credentials (wrong token, instance or host)"), details),
             // GREEN-API documents its 429 as "not acted on": safe to retry.
             429 => new WhatsAppRateLimitedException(
-                details.Describe("GREEN-API's rate limit was exceeded; nothing was sent"), details, ResponseHeaders.RetryAfter(exception.Headers, time), isSafeToRetry: true),
+                details.Describe($"GREEN-API's rate limit{(send ? string.Empty : " for " + readMethod)} was exceeded{nothingSent}"), details, ResponseHeaders.RetryAfter(exception.Headers, time), isSafeToRetry: true),
             466 => new WhatsAppQuotaExceededException(
-                details.Describe("The GREEN-API monthly quota is used up; nothing was sent"), details),
-            500 when Mentions(plainText ?? body, ["request entity too large"]) => new WhatsAppRequestRejectedException(
+                details.Describe($"The GREEN-API monthly quota is used up{nothingSent}"), details),
+            500 when send && Mentions(plainText ?? body, ["request entity too large"]) => new WhatsAppRequestRejectedException(
                 details.Describe("GREEN-API refused the request as too large; nothing was sent"), details),
-            499 or >= 500 => new WhatsAppOutcomeUnknownException(
+            499 or >= 500 when send => new WhatsAppOutcomeUnknownException(
                 details.Describe("GREEN-API failed while handling the request; the message may have been sent"), details),
-            _ => new WhatsAppException(details.Describe("GREEN-API did not accept the message"), details),
-        };
-    }
-
-    /// <summary>
-    /// What an answer other than a success to a method that changes nothing (a lookup, receiveNotification,
-    /// deleteNotification) becomes: the same kinds as for a send, except that nothing can have been sent, so a
-    /// server error or an unreadable success is a plain <see cref="WhatsAppException"/> (asking again is safe).
-    /// </summary>
-    public static WhatsAppException MapRead(GreenApiException exception, string method, SecretRedactor redactor, TimeProvider time)
-    {
-        var (status, details, body, plainText) = Read(exception, redactor);
-        return status switch
-        {
-            >= 200 and < 300 => new WhatsAppException(
-                details.Describe($"GREEN-API answered {method} with a body that does not match the spec"), details),
-            >= 300 and < 400 => new WhatsAppException(
-                details.Describe(ResponseHeaders.DescribeRedirect("GREEN-API", exception.Headers, redactor)), details),
-            400 when Mentions(plainText, UnusableTexts) => new WhatsAppAuthenticationException(
-                details.Describe("The GREEN-API instance is expired or deleted"), details),
-            400 when Mentions(plainText, NotReadyTexts) => new WhatsAppInstanceNotReadyException(
-                details.Describe("The GREEN-API instance is not ready"), details),
-            400 => new WhatsAppRequestRejectedException(
-                details.Describe($"GREEN-API refused the {method} request"), details),
-            401 or 403 => new WhatsAppAuthenticationException(
-                details.Describe("GREEN-API refused the credentials (wrong token, instance or host)"), details),
-            429 => new WhatsAppRateLimitedException(
-                details.Describe($"GREEN-API's rate limit for {method} was exceeded"), details, ResponseHeaders.RetryAfter(exception.Headers, time), isSafeToRetry: true),
-            466 => new WhatsAppQuotaExceededException(
-                details.Describe("The GREEN-API monthly quota is used up"), details),
-            _ => new WhatsAppException(
-                details.Describe($"GREEN-API failed to answer {method}; asking again is safe"), details),
+            _ when send => new WhatsAppException(details.Describe("GREEN-API did not accept the message"), details),
+            _ => new WhatsAppException(details.Describe($"GREEN-API failed to answer {readMethod}; asking again is safe"), details),
         };
     }
 

@@ -114,7 +114,7 @@ internal sealed partial class GreenApiNotificationPoller : BackgroundService
         catch (GreenApiException e) when (e.StatusCode is >= 200 and < 300 && ReceiptIdOf(e.Response) is { } unreadable)
         {
             // A notification whose envelope cannot be read comes back until it is deleted, like any other.
-            LogUnreadable(_logger, unreadable, GreenApiErrorMap.MapRead(e, "receiveNotification", _sender.Core.Redactor, _time).Message);
+            LogUnreadable(_logger, unreadable, GreenApiErrorMap.Map(e, _sender.Core.Redactor, _time, readMethod: "receiveNotification").Message);
             WhatsAppTelemetry.Refused(GreenApiOptions.Provider, WhatsAppReceiveChannel.Polling, "malformed");
             await DeleteAsync(unreadable, cancellationToken).ConfigureAwait(false);
             return;
@@ -192,7 +192,7 @@ internal sealed partial class GreenApiNotificationPoller : BackgroundService
 
     private async Task FailedAsync(string method, Exception e, CancellationToken cancellationToken)
     {
-        var error = e is GreenApiException g ? GreenApiErrorMap.MapRead(g, method, _sender.Core.Redactor, _time) : null;
+        var error = e is GreenApiException g ? GreenApiErrorMap.Map(g, _sender.Core.Redactor, _time, readMethod: method) : null;
         LogFailed(_logger, method, error?.Message ?? (e is OperationCanceledException ? "no answer within the sender's Timeout" : _sender.Core.Redactor.Redact(e.Message)));
         await WaitAfterErrorAsync((error as WhatsAppRateLimitedException)?.RetryAfter, cancellationToken).ConfigureAwait(false);
     }

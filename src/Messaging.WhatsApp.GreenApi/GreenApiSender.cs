@@ -12,7 +12,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, ISendAttempt<GreenApiSendMessageRequest>
 {
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
@@ -43,25 +43,27 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
     public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.ValidateText(chat, text, replyTo);
-        return Send(new GreenApiSendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
+        return Core.Pipeline.SendAsync(this, new GreenApiSendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SendResult> SendAsync(GreenApiSendMessageRequest request, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.Validate(request);
-        return Send(request, cancellationToken);
+        return Core.Pipeline.SendAsync(this, request, cancellationToken);
     }
 
-    private Task<SendResult> Send(GreenApiSendMessageRequest request, CancellationToken cancellationToken) =>
-        Core.SendAsync(
-            request,
-            static (client, r, core, ct) => client.SendMessageAsync(core.Options.IdInstance, RequestSecret.Placeholder, r, ct),
-            static (r, answer, core) => answer.IdMessage is { Length: > 0 } idMessage
-                ? new SendResult(GreenApiOptions.Provider, idMessage, r.ChatId)
-                : throw GreenApiErrorMap.MapAnswerWithoutId(answer, core.Redactor),
-            static (GreenApiException e, SenderCore<GreenApiOptions, GreenApiClient> core) => GreenApiErrorMap.Map(e, core.Redactor, core.Time),
-            cancellationToken);
+    /// <summary>One sendMessage call: a non-empty <c>idMessage</c> is a success, anything else a typed error.</summary>
+    async Task<SendResult> ISendAttempt<GreenApiSendMessageRequest>.AttemptAsync(GreenApiSendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var answer = await Core.Client().SendMessageAsync(Core.Options.IdInstance, RequestSecret.Placeholder, request, cancellationToken).ConfigureAwait(false);
+        return answer.IdMessage is { Length: > 0 } idMessage
+            ? new SendResult(GreenApiOptions.Provider, idMessage, request.ChatId)
+            : throw GreenApiErrorMap.MapAnswerWithoutId(answer, Core.Redactor);
+    }
+
+    WhatsAppException? ISendAttempt<GreenApiSendMessageRequest>.MapFailure(Exception exception) =>
+        exception is GreenApiException e ? GreenApiErrorMap.Map(e, Core.Redactor, Core.Time) : null;
 
     /// <inheritdoc />
     public async Task<SentMessageLookup> FindSentMessageAsync(ChatAddress chat, string text, DateTimeOffset sentAfter, CancellationToken cancellationToken = default)
@@ -82,7 +84,7 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
         }
         catch (GreenApiException e)
         {
-            throw GreenApiErrorMap.MapRead(e, "lastOutgoingMessages", Core.Redactor, Core.Time);
+            throw GreenApiErrorMap.Map(e, Core.Redactor, Core.Time, readMethod: "lastOutgoingMessages");
         }
         catch (Exception e) when (Unreached(e, "lastOutgoingMessages", cancellationToken) is { } unreached)
         {
@@ -135,7 +137,7 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
         }
         catch (GreenApiException e)
         {
-            throw GreenApiErrorMap.MapRead(e, "getMessage", Core.Redactor, Core.Time);
+            throw GreenApiErrorMap.Map(e, Core.Redactor, Core.Time, readMethod: "getMessage");
         }
         catch (Exception e) when (Unreached(e, "getMessage", cancellationToken) is { } unreached)
         {

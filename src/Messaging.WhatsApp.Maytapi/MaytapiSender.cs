@@ -12,7 +12,7 @@ namespace Messaging.WhatsApp.Maytapi;
 /// included) to a typed <see cref="WhatsAppException"/>, retries only what is safe (W05, failed
 /// connections), and keeps the key out of logs and errors. Thread-safe; register it with <c>AddMaytapi</c>.
 /// </summary>
-public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender
+public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender, ISendAttempt<MaytapiMessage>
 {
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
     /// <param name="options">The options.</param>
@@ -47,14 +47,14 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
     public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.ValidateText(chat, text, replyTo);
-        return Send(new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo }, cancellationToken);
+        return Core.Pipeline.SendAsync(this, new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SendResult> SendAsync(MaytapiMessage message, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.Validate(message);
-        return Send(message, cancellationToken);
+        return Core.Pipeline.SendAsync(this, message, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -70,16 +70,18 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
             Longitude = longitude.ToString("0.0#####", CultureInfo.InvariantCulture),
             Text = name,
         };
-        return Send(message, cancellationToken);
+        return Core.Pipeline.SendAsync(this, message, cancellationToken);
     }
 
-    private Task<SendResult> Send(MaytapiMessage message, CancellationToken cancellationToken) =>
-        Core.SendAsync(
-            message,
-            static (client, m, core, ct) => client.SendMessageAsync(core.Options.PhoneId, m, ct),
-            static (m, envelope, core) => envelope is { Success: true, Data.MsgId: { Length: > 0 } msgId }
-                ? new SendResult(MaytapiOptions.Provider, msgId, envelope.Data.ChatId ?? m.ToNumber)
-                : throw MaytapiErrorMap.Map(200, envelope, Newtonsoft.Json.JsonConvert.SerializeObject(envelope), core.Redactor),
-            static (MaytapiException e, SenderCore<MaytapiOptions, MaytapiClient> core) => MaytapiErrorMap.Map(e, core.Redactor, core.Time),
-            cancellationToken);
+    /// <summary>One sendMessage call: <c>success: true</c> with a non-empty <c>data.msgId</c> is a success, anything else a typed error.</summary>
+    async Task<SendResult> ISendAttempt<MaytapiMessage>.AttemptAsync(MaytapiMessage message, CancellationToken cancellationToken)
+    {
+        var envelope = await Core.Client().SendMessageAsync(Core.Options.PhoneId, message, cancellationToken).ConfigureAwait(false);
+        return envelope is { Success: true, Data.MsgId: { Length: > 0 } msgId }
+            ? new SendResult(MaytapiOptions.Provider, msgId, envelope.Data.ChatId ?? message.ToNumber)
+            : throw MaytapiErrorMap.Map(200, envelope, Newtonsoft.Json.JsonConvert.SerializeObject(envelope), Core.Redactor);
+    }
+
+    WhatsAppException? ISendAttempt<MaytapiMessage>.MapFailure(Exception exception) =>
+        exception is MaytapiException e ? MaytapiErrorMap.Map(e, Core.Redactor, Core.Time) : null;
 }

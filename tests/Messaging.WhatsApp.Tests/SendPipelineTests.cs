@@ -7,8 +7,8 @@ using NUnit.Framework;
 namespace Messaging.WhatsApp.Tests;
 
 /// <summary>
-/// The send pipeline as one async method: an attempt's answer, its client's exception and a map that fails
-/// themselves, each mapped as the provider senders rely on.
+/// The send pipeline as one async method over a provider's <see cref="ISendAttempt{TRequest}"/>: an attempt's
+/// result, its client's exception and a map that fails themselves, each mapped as the provider senders rely on.
 /// </summary>
 public sealed class SendPipelineTests
 {
@@ -21,14 +21,12 @@ public sealed class SendPipelineTests
         var calls = 0;
 
         var result = await pipeline.SendAsync(
-            "id-1",
-            (id, _) =>
+            new Attempt<string>(id =>
             {
                 calls++;
-                return Task.FromResult(id);
-            },
-            static (_, answer) => new SendResult(Provider, answer, "chat"),
-            static (_, _) => null,
+                return Task.FromResult(new SendResult(Provider, id, "chat"));
+            }),
+            "id-1",
             CancellationToken.None);
 
         Assert.Multiple(() =>
@@ -45,16 +43,16 @@ public sealed class SendPipelineTests
         var calls = 0;
 
         var thrown = Assert.ThrowsAsync<WhatsAppInstanceNotReadyException>(() => pipeline.SendAsync(
+            new Attempt<int>(
+                _ =>
+                {
+                    calls++;
+                    return Task.FromException<SendResult>(new ClientFailure());
+                },
+                static e => e is ClientFailure
+                    ? new WhatsAppInstanceNotReadyException("not ready; nothing was sent", new WhatsAppErrorDetails(Provider), e, isSafeToRetry: true)
+                    : null),
             0,
-            (_, _) =>
-            {
-                calls++;
-                return Task.FromException<string>(new ClientFailure());
-            },
-            static (_, answer) => new SendResult(Provider, answer, "chat"),
-            static (_, e) => e is ClientFailure
-                ? new WhatsAppInstanceNotReadyException("not ready; nothing was sent", new WhatsAppErrorDetails(Provider), e, isSafeToRetry: true)
-                : null,
             CancellationToken.None));
 
         Assert.Multiple(() =>
@@ -73,14 +71,14 @@ public sealed class SendPipelineTests
         var calls = 0;
 
         var thrown = Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => pipeline.SendAsync(
+            new Attempt<int>(
+                _ =>
+                {
+                    calls++;
+                    return Task.FromException<SendResult>(new ClientFailure());
+                },
+                static _ => throw new InvalidOperationException("the map broke")),
             0,
-            (_, _) =>
-            {
-                calls++;
-                return Task.FromException<string>(new ClientFailure());
-            },
-            static (_, answer) => new SendResult(Provider, answer, "chat"),
-            static (_, _) => throw new InvalidOperationException("the map broke"),
             CancellationToken.None));
 
         Assert.Multiple(() =>
@@ -92,16 +90,14 @@ public sealed class SendPipelineTests
     }
 
     [Test]
-    public void Send_InterpretThrowsTypedError_PassesItAsItIs()
+    public void Send_AttemptThrowsTypedError_PassesItAsItIs()
     {
         using var pipeline = NewPipeline();
         var rejected = new WhatsAppRequestRejectedException("refused", new WhatsAppErrorDetails(Provider));
 
         var thrown = Assert.ThrowsAsync<WhatsAppRequestRejectedException>(() => pipeline.SendAsync(
+            new Attempt<WhatsAppException>(static error => throw error),
             rejected,
-            static (_, _) => Task.FromResult("answer"),
-            static (error, _) => throw error,
-            static (_, _) => null,
             CancellationToken.None));
 
         Assert.That(thrown, Is.SameAs(rejected));
@@ -112,5 +108,13 @@ public sealed class SendPipelineTests
 
     private sealed class ClientFailure : Exception
     {
+    }
+
+    /// <summary>An attempt made of functions, as a provider's sender implements the contract.</summary>
+    private sealed class Attempt<TRequest>(Func<TRequest, Task<SendResult>> attempt, Func<Exception, WhatsAppException?>? map = null) : ISendAttempt<TRequest>
+    {
+        public Task<SendResult> AttemptAsync(TRequest request, CancellationToken cancellationToken) => attempt(request);
+
+        public WhatsAppException? MapFailure(Exception exception) => map?.Invoke(exception);
     }
 }

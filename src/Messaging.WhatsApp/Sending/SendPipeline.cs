@@ -39,18 +39,12 @@ internal sealed partial class SendPipeline : IDisposable
     }
 
     /// <summary>
-    /// Sends: each attempt waits for a permit, calls <paramref name="call"/> and turns its answer into a result or a
-    /// typed error with <paramref name="interpret"/>. What the call throws is mapped by <paramref name="mapCallFailure"/>
-    /// (the provider's own client exception) or else by <see cref="MapFailure"/>. The state is passed through so
-    /// that callers need no closure. One async method for the whole send, retries included: each level of await
-    /// is a state machine that a send which waits on the network allocates and resumes.
+    /// Sends <paramref name="request"/>: each attempt waits for a permit and calls
+    /// <see cref="ISendAttempt{TRequest}.AttemptAsync"/>; what it throws is mapped by the provider
+    /// (<see cref="ISendAttempt{TRequest}.MapFailure"/>), or else by <see cref="MapFailure"/>. One async method for
+    /// the whole send, retries included.
     /// </summary>
-    public async Task<SendResult> SendAsync<TState, TAnswer>(
-        TState state,
-        Func<TState, CancellationToken, Task<TAnswer>> call,
-        Func<TState, TAnswer, SendResult> interpret,
-        Func<TState, Exception, WhatsAppException?> mapCallFailure,
-        CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
 
@@ -74,12 +68,11 @@ internal sealed partial class SendPipeline : IDisposable
 
                     try
                     {
-                        var answer = await call(state, cancellationToken).ConfigureAwait(false);
-                        var result = interpret(state, answer);
+                        var result = await attempt.AttemptAsync(request, cancellationToken).ConfigureAwait(false);
                         activity?.SetTag(WhatsAppTelemetry.MessageIdTag, result.MessageId);
                         return result;
                     }
-                    catch (Exception e) when (MapAttemptFailure(state, e, mapCallFailure, cancellationToken) is { } mapped)
+                    catch (Exception e) when (MapAttemptFailure(attempt, e, cancellationToken) is { } mapped)
                     {
                         throw mapped;
                     }
@@ -124,11 +117,11 @@ internal sealed partial class SendPipeline : IDisposable
     /// null to let it pass as it is. Runs in an exception filter, where an exception would be swallowed, so a map
     /// that throws is itself mapped.
     /// </summary>
-    private Exception? MapAttemptFailure<TState>(TState state, Exception exception, Func<TState, Exception, WhatsAppException?> mapCallFailure, CancellationToken cancellationToken)
+    private Exception? MapAttemptFailure<TRequest>(ISendAttempt<TRequest> attempt, Exception exception, CancellationToken cancellationToken)
     {
         try
         {
-            return mapCallFailure(state, exception) ?? MapFailure(_provider, exception, cancellationToken);
+            return attempt.MapFailure(exception) ?? MapFailure(_provider, exception, cancellationToken);
         }
         catch (Exception mapFailure)
         {

@@ -21,7 +21,6 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     where TClient : class
 {
     private readonly ClientSource<TClient> _clients;
-    private readonly SendPipeline _pipeline;
     private readonly HttpClient? _ownedHttp;
 
     /// <summary>
@@ -39,7 +38,7 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         var limiter = createLimiter is null
             ? RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit)
             : createLimiter(new WhatsAppRateLimitContext(definition.Provider, options.RateLimitInstance(), registrationName, options.MaxSendsPerSecond, options.RateLimitQueueLimit));
-        _pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance);
+        Pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance);
         _ownedHttp = ownedHttp;
     }
 
@@ -53,7 +52,10 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
 
     public TimeProvider Time { get; }
 
-    /// <summary>The generated client, for calls other than sends (lookups, polling): no pipeline around them.</summary>
+    /// <summary>Runs the sends: the provider's sender hands it each request with itself as the attempt.</summary>
+    public SendPipeline Pipeline { get; }
+
+    /// <summary>The generated client (an attempt's, or a lookup's, polling's: calls with no pipeline around them).</summary>
     public TClient Client() => _clients.Get();
 
     /// <summary>
@@ -72,31 +74,9 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         return new SenderCore<TOptions, TClient>(definition, options, () => http, logger, TimeProvider.System, http);
     }
 
-    /// <summary>
-    /// Sends through the pipeline. Each attempt calls the generated client (<paramref name="call"/>), turns its
-    /// answer into a result or a typed error (<paramref name="interpret"/>), and turns the client's own
-    /// exception into a typed error (<paramref name="map"/>): the provider's error map decides both.
-    /// </summary>
-    /// <typeparam name="TState">What the attempt needs, passed through so that callers need no closure.</typeparam>
-    /// <typeparam name="TAnswer">What the generated client returns.</typeparam>
-    /// <typeparam name="TException">The generated client's exception.</typeparam>
-    public Task<SendResult> SendAsync<TState, TAnswer, TException>(
-        TState state,
-        Func<TClient, TState, SenderCore<TOptions, TClient>, CancellationToken, Task<TAnswer>> call,
-        Func<TState, TAnswer, SenderCore<TOptions, TClient>, SendResult> interpret,
-        Func<TException, SenderCore<TOptions, TClient>, WhatsAppException> map,
-        CancellationToken cancellationToken)
-        where TException : Exception =>
-        _pipeline.SendAsync(
-            (Core: this, State: state, Call: call, Interpret: interpret, Map: map),
-            static (s, ct) => s.Call(s.Core._clients.Get(), s.State, s.Core, ct),
-            static (s, answer) => s.Interpret(s.State, answer, s.Core),
-            static (s, e) => e is TException clientFailure ? s.Map(clientFailure, s.Core) : null,
-            cancellationToken);
-
     public void Dispose()
     {
-        _pipeline.Dispose();
+        Pipeline.Dispose();
         _ownedHttp?.Dispose();
     }
 }

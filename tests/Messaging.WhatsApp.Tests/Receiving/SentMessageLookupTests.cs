@@ -662,7 +662,7 @@ public sealed class SentMessageLookupTests
         });
     }
 
-    /// <summary>The error a read (a lookup, receiveNotification) becomes, per GreenApiErrorMap.MapRead's table.</summary>
+    /// <summary>The error a read (a lookup, receiveNotification) becomes, per GreenApiErrorMap.Map's table for reads.</summary>
     private static Type ReadErrorFor(int status, string? text) => status switch
     {
         400 when text?.Contains("starting", StringComparison.OrdinalIgnoreCase) == true || text?.Contains("not authorized", StringComparison.OrdinalIgnoreCase) == true => typeof(WhatsAppInstanceNotReadyException),
