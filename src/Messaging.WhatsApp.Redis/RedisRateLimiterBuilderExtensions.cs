@@ -15,9 +15,10 @@ public static class RedisRateLimiterBuilderExtensions
     /// Replaces the sender's in-process rate limiter with a sliding window kept in the Redis (or Redis-compatible)
     /// store that <paramref name="configuration"/> names, so that all replicas sending through this GREEN-API
     /// instance or Maytapi phone stay under <see cref="WhatsAppSenderOptions.MaxSendsPerSecond"/> together.
-    /// Senders with the same configuration string share one connection. When the store does not answer, sends
-    /// fail with <see cref="WhatsAppRateLimitedException"/> (nothing sent) instead of going out unlimited; the
-    /// connection comes back by itself.
+    /// Senders with the same configuration string share one connection. When the store does not answer, answers
+    /// with an error or anything but what the limiter's script returns, or gives no permit within
+    /// <see cref="RedisRateLimiterOptions.MaxWait"/>, sends fail with <see cref="WhatsAppRateLimitedException"/>
+    /// (nothing sent) instead of going out unlimited; the connection comes back by itself.
     /// </summary>
     /// <typeparam name="TBuilder">The provider's builder.</typeparam>
     /// <param name="builder">What <c>AddGreenApi</c> or <c>AddMaytapi</c> returned.</param>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
 using System.Threading.RateLimiting;
@@ -15,9 +16,12 @@ namespace Messaging.WhatsApp.Redis;
 /// matter. Sends wait in order: locally in a bounded queue whose first send alone asks the store, and across
 /// replicas in a line of tickets in the store, one per replica, so that a freed slot goes to the replica that
 /// has waited longest. A waiting replica sleeps until its turn as the store computes it; it does not poll.
-/// When the store does not answer within <see cref="RedisRateLimiterOptions.StoreTimeout"/>, the waiting sends
-/// fail (nothing sent) rather than go out unlimited; after a restart that lost the window, the store grants
-/// nothing for one window.
+/// When the store does not answer within <see cref="RedisRateLimiterOptions.StoreTimeout"/>, or answers anything
+/// but what the script returns (other Redis-compatible engines and proxies exist), the waiting sends fail
+/// (nothing sent) rather than go out unlimited; after a restart that lost the window, the store grants nothing
+/// for one window. Whatever the store answers, no send waits longer than
+/// <see cref="RedisRateLimiterOptions.MaxWait"/> and one store call, and a replica does not call the store again
+/// sooner than <see cref="MinimumAskInterval"/> after an answer that brought no permit.
 /// </summary>
 internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
 {
@@ -26,8 +30,11 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     /// tickets by when they last asked, 4 the marker whose absence means the store lost (or never had) the
     /// window. ARGV: 1 ticket, 2 permits asked, 3 limit, 4 window (µs), 5 staleness of a ticket (µs), 6 mode
     /// ("take" joins the line, "try" does not, "leave" leaves it), 7 the marker's lifetime (ms).
-    /// Returns {1, 0} when granted, else {0, µs to wait}. Times are the server's, in µs; numbers pass through
-    /// strings formatted as integers, so that neither Lua 5.1's doubles nor 5.4's integers round them.
+    /// Returns two RESP integers, {1, 0} when granted, else {0, µs to wait} with the wait within [1 ms, window]
+    /// ({0, 0} to "leave"); <see cref="Verdict.Read"/> takes nothing else. Times are the server's, in µs; numbers
+    /// stored pass through strings formatted as integers, so that neither Lua 5.1's doubles nor 5.4's integers
+    /// round them. The wait, at most a minute in µs, is returned as math.floor's number, which both Lua versions
+    /// hold exactly and the server turns into a RESP integer.
     /// </summary>
     internal const string Script = """
         local t = redis.call('TIME')
@@ -94,8 +101,15 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         if opens - now > wait then wait = opens - now end
         if wait < 1000 then wait = 1000 end
         if wait > window then wait = window end
-        return {0, int(wait)}
+        return {0, math.floor(wait)}
         """;
+
+    /// <summary>
+    /// The least time between an answer that brought no permit (a wait, an error, an answer outside the contract, a
+    /// timeout) and the replica's next call to the store: at most 100 such calls a second, whatever the store answers.
+    /// The script's own shortest wait is 1 ms; a permit that frees sooner than this is taken a few ms late.
+    /// </summary>
+    internal static readonly TimeSpan MinimumAskInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long an absent store marker means nothing: a day without sends.</summary>
     private static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
@@ -110,6 +124,10 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     private readonly RedisKey[] _keys;
     private readonly RedisValue _limit;
     private readonly RedisValue _window;
+    private readonly long _windowMicroseconds;
+    private readonly long _maxWait;
+    private readonly long _minimumAskInterval;
+    private readonly Lease _waitedMaxWait;
     private readonly RedisValue _stale;
     private readonly RedisValue _markerLifetime;
     private readonly object _gate = new();
@@ -118,7 +136,10 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
 
     private bool _pumping;
     private string _ticket = NewTicket();
-    private bool _storeDown;
+    private int _storeDown;
+
+    /// <summary>When (a <see cref="Stopwatch"/> timestamp) the store may be asked again for a waiting send.</summary>
+    private long _notBefore;
     private long _successful;
     private long _failed;
 
@@ -139,6 +160,10 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         _limit = context.PermitsPerSecond;
         var windowMicroseconds = (long)(options.Window.Ticks / 10);
         _window = windowMicroseconds;
+        _windowMicroseconds = windowMicroseconds;
+        _maxWait = StopwatchTicks(options.MaxWait);
+        _minimumAskInterval = StopwatchTicks(MinimumAskInterval);
+        _waitedMaxWait = Refused(string.Create(CultureInfo.InvariantCulture, $"no permit from the shared rate limit store within MaxWait ({options.MaxWait.TotalSeconds:0.###} s); try later"), options.StoreRetryAfter);
         // A waiting replica asks again at least once a window; one that has not asked for two windows and 2 s is gone.
         _stale = 2 * windowMicroseconds + 2_000_000;
         _markerLifetime = (long)MarkerLifetime.TotalMilliseconds;
@@ -191,7 +216,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         catch (Exception e) when (!_disposed.IsCancellationRequested)
         {
             StoreFailed(e);
-            return Count(StoreUnavailable());
+            return Count(StoreFault(e));
         }
     }
 
@@ -209,7 +234,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
             return new ValueTask<RateLimitLease>(Count(Acquired));
         }
 
-        var waiter = new Waiter(permitCount);
+        var waiter = new Waiter(permitCount, Stopwatch.GetTimestamp() + _maxWait);
         bool start;
         lock (_gate)
         {
@@ -266,9 +291,19 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         {
             int permits;
             string ticket;
+            long deadline = 0;
+            List<Waiter>? late = null;
+            var now = Stopwatch.GetTimestamp();
             lock (_gate)
             {
-                if (_queue.First is not { } first || _disposed.IsCancellationRequested)
+                // Sends that waited MaxWait fail. All wait as long and joined in order, so they are the first ones.
+                while (_queue.First is { } first && first.Value.Deadline <= now)
+                {
+                    _queue.RemoveFirst();
+                    (late ??= []).Add(first.Value);
+                }
+
+                if (_queue.First is not { } head || _disposed.IsCancellationRequested)
                 {
                     _pumping = false;
                     ticket = _ticket;
@@ -277,8 +312,17 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
                 }
                 else
                 {
-                    permits = first.Value.Permits;
+                    permits = head.Value.Permits;
+                    deadline = head.Value.Deadline;
                     ticket = _ticket;
+                }
+            }
+
+            if (late is not null)
+            {
+                foreach (var waiter in late)
+                {
+                    waiter.Complete(Count(_waitedMaxWait));
                 }
             }
 
@@ -293,6 +337,22 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
                 return;
             }
 
+            // Not before the store's wait is over, nor sooner than MinimumAskInterval after an answer without a
+            // permit; the first send's deadline wakes the pump early, to fail it.
+            var pause = Math.Min(Volatile.Read(ref _notBefore), deadline) - now;
+            if (pause > 0)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(pause * 1000.0 / Stopwatch.Frequency)), _disposed.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                continue;
+            }
+
             Verdict verdict;
             try
             {
@@ -300,8 +360,9 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
             }
             catch (Exception e) when (!_disposed.IsCancellationRequested)
             {
+                Volatile.Write(ref _notBefore, Stopwatch.GetTimestamp() + _minimumAskInterval);
                 StoreFailed(e);
-                FailAll(StoreUnavailable());
+                FailAll(StoreFault(e));
                 continue;
             }
             catch (Exception)
@@ -342,17 +403,12 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
                     }
                 }
 
+                Volatile.Write(ref _notBefore, Stopwatch.GetTimestamp() + _minimumAskInterval);
                 refused?.Complete(Count(Refused("the shared limit is reached", verdict.Wait)));
                 continue;
             }
 
-            try
-            {
-                await Task.Delay(verdict.Wait, _disposed.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            Volatile.Write(ref _notBefore, Stopwatch.GetTimestamp() + Math.Max(StopwatchTicks(verdict.Wait), _minimumAskInterval));
         }
     }
 
@@ -367,9 +423,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
             database.ScriptEvaluateAsync(Script, _keys, [ticket, permits, _limit, _window, _stale, mode, _markerLifetime]),
             "The rate limit store did not answer in time.",
             timeout.Token).ConfigureAwait(false);
-        var result = (RedisResult[])answer!;
-        var granted = (long)result[0] == 1;
-        return new Verdict(granted, granted ? TimeSpan.Zero : TimeSpan.FromTicks((long)result[1] * 10));
+        return Verdict.Read(answer, mode == "leave", _windowMicroseconds);
     }
 
     private async Task LeaveAsync(string ticket)
@@ -415,23 +469,45 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     private Lease StoreUnavailable() =>
         Refused("the shared rate limit store did not answer; try later", _options.StoreRetryAfter);
 
+    /// <summary>The refusal for what a call to the store threw; the store's own words are never quoted.</summary>
+    private Lease StoreFault(Exception e) =>
+        e is RedisServerException ? Refused("the shared rate limit store answered with an error; try later", _options.StoreRetryAfter)
+        : NotUnderstood(e) ? Refused("the shared rate limit store's answer was not understood; try later", _options.StoreRetryAfter)
+        : StoreUnavailable();
+
+    /// <summary>
+    /// Whether the store answered outside the script's contract: read here, or not readable at all (StackExchange.Redis
+    /// then drops the connection, as a protocol or internal failure, its reader having thrown).
+    /// </summary>
+    private static bool NotUnderstood(Exception e) =>
+        e is UnexpectedAnswerException or RedisConnectionException { FailureType: ConnectionFailureType.ProtocolFailure or ConnectionFailureType.InternalFailure };
+
+    /// <summary>Logs the first fault of an outage: a silent store, or one answering outside the script's contract.</summary>
     private void StoreFailed(Exception e)
     {
-        if (!_storeDown)
+        if (Interlocked.Exchange(ref _storeDown, 1) == 0)
         {
-            _storeDown = true;
-            LogStoreFailed(_logger, _instance, e.GetType().Name, _options.StoreTimeout.TotalMilliseconds);
+            if (e is RedisServerException || NotUnderstood(e))
+            {
+                // The rule the answer broke, or the exception's type: never the store's words.
+                LogStoreMisanswered(_logger, _instance, e is UnexpectedAnswerException ? e.Message : e.GetType().Name);
+            }
+            else
+            {
+                LogStoreFailed(_logger, _instance, e.GetType().Name, _options.StoreTimeout.TotalMilliseconds);
+            }
         }
     }
 
     private void StoreAnswered()
     {
-        if (_storeDown)
+        if (Interlocked.Exchange(ref _storeDown, 0) == 1)
         {
-            _storeDown = false;
             LogStoreAnswered(_logger, _instance);
         }
     }
+
+    private static long StopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private Lease Count(Lease lease)
     {
@@ -480,12 +556,15 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
     [LoggerMessage(Level = LogLevel.Warning, Message = "The shared rate limit store did not answer within {TimeoutMs} ms for {Instance} ({Error}); sends fail with WhatsAppRateLimitedException, nothing sent, until it answers again")]
     private static partial void LogStoreFailed(ILogger logger, string instance, string error, double timeoutMs);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shared rate limit store answered outside the permit script's contract for {Instance} ({Error}); sends fail with WhatsAppRateLimitedException, nothing sent, until it answers as the script does")]
+    private static partial void LogStoreMisanswered(ILogger logger, string instance, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "The shared rate limit store answers again for {Instance}")]
     private static partial void LogStoreAnswered(ILogger logger, string instance);
 
     private readonly struct Verdict
     {
-        public Verdict(bool granted, TimeSpan wait)
+        private Verdict(bool granted, TimeSpan wait)
         {
             Granted = granted;
             Wait = wait;
@@ -494,15 +573,63 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         public bool Granted { get; }
 
         public TimeSpan Wait { get; }
+
+        /// <summary>
+        /// The script's answer, read strictly: exactly two RESP integers, {1, 0} (granted) or {0, µs to wait} with
+        /// the wait within the script's clamp, 1 ms to the window; {0, 0} when leaving the line. Anything else
+        /// (numbers as strings or RESP3 types, another length, nesting, nulls, values the script cannot return) is
+        /// no permit: it throws <see cref="UnexpectedAnswerException"/>, naming the rule, not the bytes.
+        /// </summary>
+        public static Verdict Read(RedisResult? answer, bool leaving, long windowMicroseconds)
+        {
+            if (answer is null || answer.IsNull || answer.Resp3Type != ResultType.Array || answer.Length != 2)
+            {
+                throw new UnexpectedAnswerException("not an array of two elements");
+            }
+
+            if (!Integer(answer[0], out var granted) || !Integer(answer[1], out var wait))
+            {
+                throw new UnexpectedAnswerException("not two integers");
+            }
+
+            if (leaving)
+            {
+                return granted == 0 && wait == 0 ? new Verdict(false, TimeSpan.Zero) : throw new UnexpectedAnswerException("not {0, 0} to leaving the line");
+            }
+
+            return granted switch
+            {
+                1 when wait == 0 => new Verdict(true, TimeSpan.Zero),
+                0 when wait >= 1000 && wait <= windowMicroseconds => new Verdict(false, TimeSpan.FromTicks(wait * 10)),
+                0 or 1 => throw new UnexpectedAnswerException("a wait outside 1 ms to the window, or a grant with a wait"),
+                _ => throw new UnexpectedAnswerException("a first element neither 0 nor 1"),
+            };
+        }
+
+        private static bool Integer(RedisResult item, out long value)
+        {
+            value = 0;
+            return item is { IsNull: false, Resp3Type: ResultType.Integer } && ((RedisValue)item).TryParse(out value);
+        }
     }
+
+    /// <summary>The store answered the script with something the script does not return; the message is the rule it broke.</summary>
+    private sealed class UnexpectedAnswerException(string rule) : Exception(rule);
 
     private sealed class Waiter
     {
         private readonly TaskCompletionSource<RateLimitLease> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Waiter(int permits) => Permits = permits;
+        public Waiter(int permits, long deadline)
+        {
+            Permits = permits;
+            Deadline = deadline;
+        }
 
         public int Permits { get; }
+
+        /// <summary>When (a <see cref="Stopwatch"/> timestamp) the send has waited MaxWait.</summary>
+        public long Deadline { get; }
 
         public LinkedListNode<Waiter>? Node { get; set; }
 

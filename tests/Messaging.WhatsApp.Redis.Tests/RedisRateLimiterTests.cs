@@ -190,6 +190,22 @@ public sealed class RedisRateLimiterTests
             Throws.ArgumentException.With.Message.Contains(expected));
     }
 
+    [TestCase(1.0, 1.9)]
+    [TestCase(1.2, 2.0)]
+    [TestCase(1.0, 3601.0)]
+    public void MaxWait_ShorterThanTwoWindowsOrLongerThanAnHour_FailsAtRegistration_NamingTheSetting(double window, double maxWait)
+    {
+        var builder = new ServiceCollection().AddGreenApi(o => { });
+        Assert.That(
+            () => builder.UseRedisRateLimiter("localhost:6379", o =>
+            {
+                o.Window = TimeSpan.FromSeconds(window);
+                o.MaxWait = TimeSpan.FromSeconds(maxWait);
+            }),
+            Throws.ArgumentException.With.Message.Contains("MaxWait must be at least twice Window (a restarted store grants nothing for one window) and at most 1 hour."));
+        Assert.That(() => builder.UseRedisRateLimiter("localhost:6379", o => o.MaxWait = TimeSpan.FromSeconds(2 * 1.2)), Throws.Nothing, "twice the default window is allowed");
+    }
+
     [Test]
     public void Configuration_NotAConfigurationString_FailsAtRegistration_WithoutQuotingIt()
     {
