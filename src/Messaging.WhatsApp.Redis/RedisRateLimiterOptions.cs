@@ -54,7 +54,7 @@ public sealed class RedisRateLimiterOptions
             problems.Add("StoreTimeout must be positive and at most 30 s.");
         }
 
-        if (MaxWait < 2 * Window || MaxWait > TimeSpan.FromHours(1))
+        if (MaxWait < TimeSpan.FromTicks(2 * Window.Ticks) || MaxWait > TimeSpan.FromHours(1))
         {
             problems.Add("MaxWait must be at least twice Window (a restarted store grants nothing for one window) and at most 1 hour.");
         }

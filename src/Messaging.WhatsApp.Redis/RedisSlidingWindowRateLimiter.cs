@@ -163,7 +163,7 @@ internal sealed partial class RedisSlidingWindowRateLimiter : RateLimiter
         _windowMicroseconds = windowMicroseconds;
         _maxWait = StopwatchTicks(options.MaxWait);
         _minimumAskInterval = StopwatchTicks(MinimumAskInterval);
-        _waitedMaxWait = Refused(string.Create(CultureInfo.InvariantCulture, $"no permit from the shared rate limit store within MaxWait ({options.MaxWait.TotalSeconds:0.###} s); try later"), options.StoreRetryAfter);
+        _waitedMaxWait = Refused("no permit from the shared rate limit store within MaxWait (" + options.MaxWait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s); try later", options.StoreRetryAfter);
         // A waiting replica asks again at least once a window; one that has not asked for two windows and 2 s is gone.
         _stale = 2 * windowMicroseconds + 2_000_000;
         _markerLifetime = (long)MarkerLifetime.TotalMilliseconds;
