@@ -12,7 +12,6 @@ public sealed class StrictJsonReaderTests
 {
     private static readonly string[] ExpectedNames = ["idMessage", "idMessagf", "ümlaut"];
 
-    private static readonly string[] SlotNames = ["msgId", "mxxId", "msgIe", "msgId"];
 
     [TestCase(10)]
     [TestCase(64)]
@@ -59,9 +58,8 @@ public sealed class StrictJsonReaderTests
     }
 
     [Test]
-    public void Read_PropertyNames_AreTheTextRead_KnownOrNot()
+    public void Read_PropertyNames_AreTheTextRead()
     {
-        StrictJsonReader.KnowName("idMessage");
         var reader = new StrictJsonReader(Encoding.UTF8.GetBytes("{\"idMessage\":\"a\",\"idMessagf\":\"b\",\"ümlaut\":\"c\"}"));
         var names = new System.Collections.Generic.List<string>();
         while (reader.Read())
@@ -73,26 +71,6 @@ public sealed class StrictJsonReaderTests
         }
 
         Assert.That(names, Is.EqualTo(ExpectedNames));
-    }
-
-    [Test]
-    public void Read_AKnownName_IsTheKnownString_AndANameOfTheSameSlotIsItsOwnText()
-    {
-        // Same length, first and last byte as a known name: the slot holds the known one, the text differs.
-        var known = new string("msgId".ToCharArray());
-        StrictJsonReader.KnowName(known);
-        var reader = new StrictJsonReader(Encoding.UTF8.GetBytes("{\"msgId\":1,\"mxxId\":2,\"msgIe\":3,\"msgId\":4}"));
-        var names = new System.Collections.Generic.List<string>();
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonToken.PropertyName)
-            {
-                names.Add((string)reader.Value!);
-            }
-        }
-
-        Assert.That(names, Is.EqualTo(SlotNames));
-        Assert.That(names[0], Is.SameAs(names[3]), "a known name comes back as one string");
     }
 
     /// <summary>Objects and arrays alternating, outermost an object: <c>{"a":[{"a":[…]}]}</c>.</summary>

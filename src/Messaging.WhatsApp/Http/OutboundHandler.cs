@@ -21,66 +21,7 @@ internal sealed class OutboundHandler : DelegatingHandler
         _secret = secret;
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        // A span is scoped to an async method of its own, so that it is current only below this handler.
-        if (WhatsAppTelemetry.Source.HasListeners())
-        {
-            return SendObservedAsync(request, cancellationToken);
-        }
-
-        var visible = request.RequestUri;
-        Uri? sent;
-        Task<HttpResponseMessage> sending;
-        try
-        {
-            _secret?.Apply(request);
-            sent = request.RequestUri;
-            sending = base.SendAsync(request, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            sent = request.RequestUri;
-            sending = Task.FromException<HttpResponseMessage>(e);
-        }
-
-        if (sending.Status != TaskStatus.RanToCompletion)
-        {
-            return FinishAsync(request, visible, sent, sending);
-        }
-
-        // Answered at once (an in-memory handler, a cache): finished here, without a state machine.
-        try
-        {
-            RefuseRedirect(request, sent, sending.Result);
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<HttpResponseMessage>(e);
-        }
-        finally
-        {
-            _secret?.Remove(request, visible);
-        }
-
-        return sending;
-    }
-
-    private async Task<HttpResponseMessage> FinishAsync(HttpRequestMessage request, Uri? visible, Uri? sent, Task<HttpResponseMessage> sending)
-    {
-        try
-        {
-            var response = await sending.ConfigureAwait(false);
-            RefuseRedirect(request, sent, response);
-            return response;
-        }
-        finally
-        {
-            _secret?.Remove(request, visible);
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendObservedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var visible = request.RequestUri;
         using var attempt = visible is null ? null : WhatsAppTelemetry.StartAttempt(request, visible);

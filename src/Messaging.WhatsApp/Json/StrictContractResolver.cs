@@ -76,7 +76,6 @@ internal sealed class StrictObjectConverter : JsonConverter
         {
             _index[_properties[i].PropertyName!] = i;
             _shapes[i] = StrictValues.ShapeOf(_properties[i].PropertyType!);
-            StrictJsonReader.KnowName(_properties[i].PropertyName!);
         }
 
         _required = Enumerable.Range(0, _properties.Length)
@@ -163,28 +162,8 @@ internal sealed class StrictObjectConverter : JsonConverter
         return target;
     }
 
-    /// <summary>
-    /// The index of the property named <paramref name="name"/>, or -1. A model of a few properties is searched in
-    /// order (a name read is usually the very string the contract holds, compared by reference first), a larger
-    /// one by its dictionary.
-    /// </summary>
-    private int IndexOf(string name)
-    {
-        if (_properties.Length > 8)
-        {
-            return _index.TryGetValue(name, out var found) ? found : -1;
-        }
-
-        for (var i = 0; i < _properties.Length; i++)
-        {
-            if (string.Equals(_properties[i].PropertyName, name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    /// <summary>The index of the property named <paramref name="name"/>, or -1.</summary>
+    private int IndexOf(string name) => _index.TryGetValue(name, out var found) ? found : -1;
 
     internal static void Next(JsonReader reader)
     {

@@ -1,10 +1,8 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using System.Threading;
 using Newtonsoft.Json;
 
 namespace Messaging.WhatsApp;
@@ -29,24 +27,6 @@ internal sealed class StrictJsonReader : JsonReader
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>
-    /// The property names of the models read (<see cref="KnowName"/>): a name read that is one of them is that
-    /// string, not a new one. Bounded by the specs: names that are not in them are never added.
-    /// </summary>
-    private static readonly ConcurrentDictionary<string, string> KnownNames = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Known ASCII names by a hash of their length and first and last byte: a name read is compared with the one
-    /// string in its slot, which is cheaper than hashing it for <see cref="KnownNames"/>. The first name known in
-    /// a slot keeps it; another one of that slot is found in <see cref="KnownNames"/>.
-    /// </summary>
-    private static readonly string?[] NameSlots = new string?[512];
-
-#if NET9_0_OR_GREATER
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownNamesBySpan =
-        KnownNames.GetAlternateLookup<ReadOnlySpan<char>>();
-#endif
-
     private readonly byte[] _json;
     private readonly int _end;
 
@@ -57,9 +37,6 @@ internal sealed class StrictJsonReader : JsonReader
 
     private int _position;
     private Expect _expect = Expect.RootValue;
-#if !NET5_0_OR_GREATER
-    private char[]? _scratch;
-#endif
 
     /// <summary>Reads <paramref name="count"/> bytes of <paramref name="json"/> from <paramref name="offset"/>.</summary>
     public StrictJsonReader(byte[] json, int offset, int count)
@@ -258,31 +235,6 @@ internal sealed class StrictJsonReader : JsonReader
     private bool InObject() =>
         _depth <= 64 ? ((_shallow >> (_depth - 1)) & 1) != 0 : _deep![_deep.Count - 1];
 
-    /// <summary>Makes a name read that is <paramref name="name"/> come back as this string rather than a new one.</summary>
-    internal static void KnowName(string name)
-    {
-        KnownNames.TryAdd(name, name);
-        if (name.Length is > 0 and <= 64 && IsAscii(name))
-        {
-            Interlocked.CompareExchange(ref NameSlots[Slot(name.Length, name[0], name[name.Length - 1])], name, null);
-        }
-    }
-
-    private static bool IsAscii(string name)
-    {
-        foreach (var c in name)
-        {
-            if (c >= 0x80)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static int Slot(int length, int first, int last) => ((length * 37) + (first * 11) + last) & 511;
-
     private bool EndContainer(bool inObject)
     {
         _depth--;
@@ -306,7 +258,7 @@ internal sealed class StrictJsonReader : JsonReader
             throw Fail("expected a property name in double quotes");
         }
 
-        var name = ReadStringLiteral(isName: true);
+        var name = ReadStringLiteral();
         SkipWhiteSpace();
         if (_position >= _end || _json[_position] != (byte)':')
         {
@@ -478,7 +430,7 @@ internal sealed class StrictJsonReader : JsonReader
         }
     }
 
-    private string ReadStringLiteral(bool isName = false)
+    private string ReadStringLiteral()
     {
         _position++; // the opening quote
         var start = _position;
@@ -489,7 +441,7 @@ internal sealed class StrictJsonReader : JsonReader
             var b = _json[_position];
             if (b == (byte)'"')
             {
-                var text = isName ? DecodeName(start, _position - start) : Decode(start, _position - start);
+                var text = Decode(start, _position - start);
                 _position++;
                 return text;
             }
@@ -617,37 +569,6 @@ internal sealed class StrictJsonReader : JsonReader
 
     private string Decode(int start, int count)
     {
-        if (count == 0)
-        {
-            return string.Empty;
-        }
-
-        var ascii = true;
-        for (var i = start; i < start + count; i++)
-        {
-            if (_json[i] >= 0x80)
-            {
-                ascii = false;
-                break;
-            }
-        }
-
-        if (ascii)
-        {
-            // Latin-1 of ASCII bytes is the same text, without the UTF-8 decoder's validation work.
-#if NET5_0_OR_GREATER
-            return Encoding.Latin1.GetString(_json, start, count);
-#else
-            var chars = _scratch is { } s && s.Length >= count ? s : _scratch = new char[Math.Max(count, 64)];
-            for (var i = 0; i < count; i++)
-            {
-                chars[i] = (char)_json[start + i];
-            }
-
-            return new string(chars, 0, count);
-#endif
-        }
-
         try
         {
             return Utf8.GetString(_json, start, count);
@@ -656,44 +577,6 @@ internal sealed class StrictJsonReader : JsonReader
         {
             throw Fail("bytes that are not UTF-8");
         }
-    }
-
-    /// <summary>A property name: one the models know comes back as the known string, without allocating.</summary>
-    private string DecodeName(int start, int count)
-    {
-        if (count is > 0 and <= 64 && NameSlots[Slot(count, _json[start], _json[start + count - 1])] is { } slot && slot.Length == count)
-        {
-            var i = 0;
-            while (i < count && _json[start + i] == slot[i])
-            {
-                i++;
-            }
-
-            if (i == count)
-            {
-                return slot;
-            }
-        }
-
-#if NET9_0_OR_GREATER
-        if (count is > 0 and <= 64)
-        {
-            Span<char> chars = stackalloc char[count];
-            for (var i = 0; i < count; i++)
-            {
-                var b = _json[start + i];
-                if (b >= 0x80)
-                {
-                    return Decode(start, count);
-                }
-
-                chars[i] = (char)b;
-            }
-
-            return KnownNamesBySpan.TryGetValue(chars, out var known) ? known : new string(chars);
-        }
-#endif
-        return Decode(start, count);
     }
 
     private void SkipWhiteSpace()

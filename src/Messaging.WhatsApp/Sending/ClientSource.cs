@@ -19,8 +19,6 @@ internal sealed class ClientSource<TClient>
     private readonly Func<HttpClient> _createHttpClient;
     private readonly Func<HttpClient, TClient> _wrap;
     private readonly TimeProvider _time;
-    private readonly bool _system;
-    private readonly long _maxAgeTicks;
     private Entry? _current;
 
     public ClientSource(Func<HttpClient> createHttpClient, Func<HttpClient, TClient> wrap, TimeProvider time)
@@ -28,38 +26,20 @@ internal sealed class ClientSource<TClient>
         _createHttpClient = createHttpClient;
         _wrap = wrap;
         _time = time;
-#if NETCOREAPP3_0_OR_GREATER
-        _system = ReferenceEquals(time, TimeProvider.System);
-#else
-        _system = false;
-#endif
-        _maxAgeTicks = _system ? (long)MaxAge.TotalMilliseconds : (long)(MaxAge.TotalSeconds * time.TimestampFrequency);
     }
 
     public TClient Get()
     {
         var entry = Volatile.Read(ref _current);
-        if (entry is null || Now() - entry.CreatedAt > _maxAgeTicks)
+        if (entry is null || _time.GetElapsedTime(entry.CreatedAt) > MaxAge)
         {
             // Two sends may both refresh at once; either client is fine, and neither needs disposing.
-            entry = new Entry(_wrap(_createHttpClient()), Now());
+            entry = new Entry(_wrap(_createHttpClient()), _time.GetTimestamp());
             Volatile.Write(ref _current, entry);
         }
 
         return entry.Client;
     }
-
-    /// <summary>
-    /// The time, in the unit of <see cref="_maxAgeTicks"/>: the system's millisecond tick count for the system clock
-    /// (a minute needs no finer clock, and reading it costs a fraction of a high-resolution timestamp), else
-    /// the given clock's timestamp, so that a test's clock decides.
-    /// </summary>
-    private long Now() =>
-#if NETCOREAPP3_0_OR_GREATER
-        _system ? Environment.TickCount64 : _time.GetTimestamp();
-#else
-        _time.GetTimestamp();
-#endif
 
     private sealed class Entry
     {
