@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -19,7 +20,7 @@ internal static class CliApp
 {
     /// <summary>Runs the command in-process.</summary>
     /// <param name="args">The command-line arguments.</param>
-    /// <param name="stdout">Receives the success line, the update lines, or the help.</param>
+    /// <param name="stdout">Receives the success line, the update lines, the help or the completions.</param>
     /// <param name="stderr">Receives the failure line, and the <c>listening</c> lines.</param>
     /// <param name="environment">Environment variables to read instead of the process's and the user secrets, or null for the real ones.</param>
     /// <param name="cancellationToken">Cancels the send, ends a wait, or stops <c>listen</c> (which then exits 0).</param>
@@ -35,20 +36,26 @@ internal static class CliApp
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
-        var parsed = CommandLine.Parse(args);
-        if (parsed.Help)
+        var root = CommandLine.Create(
+            (send, token) => SendCommandRunner.RunAsync(send, CliConfiguration.Build(environment), stdout, stderr, token),
+            (listen, token) => ListenCommandRunner.RunAsync(listen, CliConfiguration.Build(environment), stdout, stderr, token));
+        var parsed = root.Parse(args, CommandLine.ParserConfiguration);
+        if (parsed.Errors.Count > 0)
         {
-            await stdout.WriteLineAsync(CommandLine.Help).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return await ReportAsync(stderr, Failure.Usage(CommandLine.Problem(parsed), CommandLine.SynopsisOf(parsed))).ConfigureAwait(false);
         }
 
-        var configuration = CliConfiguration.Build(environment);
-        return parsed.Command switch
+        // The runners turn every failure they expect into its line and exit code, and end cleanly when cancelled
+        // (6 during a send, 8 during a wait, 0 for listen): System.CommandLine neither prints exceptions with their
+        // stack trace nor handles Ctrl+C and SIGTERM itself (Program does, by cancelling the token).
+        var invocation = new InvocationConfiguration
         {
-            SendCommand send => await SendCommandRunner.RunAsync(send, configuration, stdout, stderr, cancellationToken).ConfigureAwait(false),
-            ListenCommand listen => await ListenCommandRunner.RunAsync(listen, configuration, stdout, stderr, cancellationToken).ConfigureAwait(false),
-            _ => await ReportAsync(stderr, Failure.Usage(parsed.Error!, parsed.Synopsis)).ConfigureAwait(false),
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
         };
+        return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the failure's line and returns its exit code.</summary>

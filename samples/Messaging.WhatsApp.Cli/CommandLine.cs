@@ -1,13 +1,14 @@
 using System;
-using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Linq;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Messaging.WhatsApp.Cli;
-
-/// <summary>A command the command line asks for.</summary>
-internal abstract record CliCommand;
 
 /// <summary>Send one text to one chat, and with <see cref="Wait"/> wait for its delivery status.</summary>
 /// <param name="Provider">The gateway.</param>
@@ -18,11 +19,11 @@ internal abstract record CliCommand;
 /// <param name="Wait">How long to wait for the delivery status after sending, or null not to wait.</param>
 /// <param name="Webhook">Where to receive the provider's notifications while waiting (real credentials), or null.</param>
 internal sealed record SendCommand(
-    ProviderProfile Provider, string To, string Text, string? ReplyTo, bool Sandbox, TimeSpan? Wait, WebhookAddress? Webhook) : CliCommand;
+    ProviderProfile Provider, string To, string Text, string? ReplyTo, bool Sandbox, TimeSpan? Wait, WebhookAddress? Webhook);
 
 /// <summary>Run the webhook endpoints of every provider with webhook credentials and print their updates.</summary>
 /// <param name="Address">Where to listen, and how the gateways reach it.</param>
-internal sealed record ListenCommand(WebhookAddress Address) : CliCommand;
+internal sealed record ListenCommand(WebhookAddress Address);
 
 /// <summary>Where the webhook endpoints listen, and the address the gateways reach them at.</summary>
 /// <param name="Port">The local port; 0 picks a free one.</param>
@@ -34,16 +35,10 @@ internal sealed record WebhookAddress(int Port, IPAddress Bind, Uri? PublicUrl)
     public static WebhookAddress LoopbackEphemeral { get; } = new(0, IPAddress.Loopback, null);
 }
 
-/// <summary>The outcome of parsing: a command, a request for help, or what is wrong.</summary>
-/// <param name="Command">The command, when the arguments are valid.</param>
-/// <param name="Help">True when <c>--help</c> was given.</param>
-/// <param name="Error">What is wrong with the arguments, or null.</param>
-/// <param name="Synopsis">The synopsis of the command the arguments meant, quoted after an error.</param>
-internal sealed record ParsedCommandLine(CliCommand? Command, bool Help, string? Error, string Synopsis);
-
 /// <summary>
-/// Parses <c>whatsapp-send</c>'s arguments: a send (no verb, as before <c>listen</c> existed) or
-/// <c>listen</c>; <c>--name value</c> and <c>--name=value</c> both work.
+/// <c>whatsapp-send</c>'s command line on System.CommandLine: a send (the root command, no verb, as before
+/// <c>listen</c> existed) or <c>listen</c>. The options convert and check their own values; the commands check
+/// which options go together. <see cref="Problem"/> turns the first parse error into the CLI's usage line.
 /// </summary>
 internal static class CommandLine
 {
@@ -58,243 +53,234 @@ internal static class CommandLine
     public static readonly string ListenSynopsis =
         "whatsapp-send listen --port <p> [--public-url <url>] [--bind <ip>]";
 
-    /// <summary>The text printed by <c>--help</c>.</summary>
-    public static readonly string Help = string.Join(
-        Environment.NewLine,
-        new[]
-        {
-            "Sends one WhatsApp text message through " + string.Join(" or ", ProviderProfile.All.Select(p => p.DisplayName))
-                + ", and receives the delivery statuses of sent messages.",
-            string.Empty,
-            "usage: " + SendSynopsis,
-            "       " + ListenSynopsis,
-            string.Empty,
-            "Sending:",
-            "  --provider    " + string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0])),
-            "  --to          a phone number with country code (+90 530 111 11 11), a chat id (905301111111@c.us),",
-            "                a group id (120363238104@g.us), a linked id (…@lid) or a channel id (…@newsletter)",
-            "  --text        the message text",
-            "  --reply-to    the id of a message in the same chat to quote",
-            "  --sandbox     send to an embedded sandbox that answers like the provider; no credentials needed",
-            "  --wait        after sending, wait up to <seconds> for the message's delivery status, printing each",
-            "                update of it as a JSON line (as listen does). The sandbox posts 'sent' then 'delivered'",
-            "                to a webhook endpoint on a free loopback port. With real credentials, --port and",
-            "                --public-url, the provider posts to the webhook endpoint (its console must hold the",
-            "                printed URL).",
-        }
-        .Concat(WaitWithoutPortHelp())
-        .Concat(new[]
-        {
-            string.Empty,
-            "Listening (listen, and --wait with real credentials):",
-            "  listen        runs the webhook endpoint of every provider with a webhook setting; prints",
-            "                'listening for <provider> at <url>' on stderr (the URL to set in its console), then",
-            "                one JSON line per update on stdout, until Ctrl+C or SIGTERM",
-            "  --port        the local port; 0 picks a free one",
-            "  --bind        the local address to listen on: 127.0.0.1 (default: this machine only, enough for a",
-            "                tunnel), or 0.0.0.0 or :: for every interface",
-            "  --public-url  the address the providers reach the port at, e.g. https://abc.ngrok.app from",
-            "                'ngrok http <port>'; default the local address, which only this machine reaches",
-            string.Empty,
-            "  --help        show this help",
-            string.Empty,
-            "Credentials come from user secrets and environment variables (environment wins):",
-        })
-        .Concat(ProviderProfile.All.SelectMany(p => new[]
-        {
-            $"  {p.DisplayName + ":",-10} {string.Join(", ", p.CredentialKeys.Select(p.EnvironmentVariable))}, {p.EnvironmentVariable("ApiUrl")} (optional)",
-            $"  {string.Empty,-10} webhook (listen, --wait): {p.EnvironmentVariable(p.Webhook.SecretKey)}",
-        }))
-        .Concat(new[]
-        {
-            "When the chosen provider has none of the sending ones, the embedded sandbox is used.",
-            string.Empty,
-            "Exit codes: 0 sent (with --wait: delivered, read or played; listen: stopped by Ctrl+C or SIGTERM);",
-            "2 usage, argument or configuration error; 3 credentials refused; 4 request rejected; 5 not sent, try",
-            "again later; 6 outcome unknown (may have been sent: do not resend blindly); 7 with --wait: the",
-            "provider reports the message failed or deleted; 8 with --wait: sent, but no final status within the",
-            "wait; 1 any other failure.",
-        }));
-
     /// <summary>The longest <c>--wait</c>: a day, as long as GREEN-API redelivers a notification.</summary>
     private const int MaxWaitSeconds = 24 * 60 * 60;
 
-    private static readonly HashSet<string> SendOptions = ["--provider", "--to", "--text", "--reply-to", "--wait", "--port", "--bind", "--public-url"];
+    /// <summary>
+    /// How the arguments are split. No response files: a text may start with '@' (a mention), which must not
+    /// be read as a file name. POSIX bundling stays on, harmless with <c>-h</c> and <c>-?</c> the only short options.
+    /// </summary>
+    public static ParserConfiguration ParserConfiguration { get; } = new() { ResponseFileTokenReplacer = null };
 
-    private static readonly HashSet<string> ListenOptions = ["--port", "--bind", "--public-url"];
-
-    /// <summary>Parses the arguments.</summary>
-    /// <param name="args">The arguments.</param>
-    /// <returns>The command, help, or the error.</returns>
-    public static ParsedCommandLine Parse(IReadOnlyList<string> args)
+    /// <summary>Builds the commands, with the actions that run a parsed send or <c>listen</c>.</summary>
+    /// <param name="send">Runs a send; returns the exit code.</param>
+    /// <param name="listen">Runs <c>listen</c>; returns the exit code.</param>
+    /// <returns>The root command: a send, with <c>listen</c> as its subcommand.</returns>
+    public static RootCommand Create(
+        Func<SendCommand, CancellationToken, Task<int>> send,
+        Func<ListenCommand, CancellationToken, Task<int>> listen)
     {
-        var listen = args.Count > 0 && args[0] == ListenVerb;
-        var synopsis = listen ? ListenSynopsis : SendSynopsis;
-        var allowed = listen ? ListenOptions : SendOptions;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var sandbox = false;
-        for (var i = listen ? 1 : 0; i < args.Count; i++)
+        var provider = new Option<ProviderProfile>("--provider")
         {
-            var arg = args[i];
-            if (arg is "--help" or "-h" or "-?")
-            {
-                return new ParsedCommandLine(null, Help: true, null, synopsis);
-            }
+            Description = "The gateway.",
+            HelpName = ProviderProfile.Names,
+            Required = true,
+            CustomParser = ParseProvider,
+        };
+        provider.CompletionSources.Add(ProviderProfile.All.Select(p => p.CommandLineNames[0]).ToArray());
+        var to = new Option<string>("--to")
+        {
+            Description = "A phone number with country code (+90 530 111 11 11), a chat id (905301111111@c.us), a group id"
+                + " (120363238104@g.us), a linked id (…@lid) or a channel id (…@newsletter).",
+            HelpName = "address",
+            Required = true,
+        };
+        var text = new Option<string>("--text") { Description = "The message text.", HelpName = "text", Required = true };
+        var replyTo = new Option<string>("--reply-to") { Description = "The id of a message in the same chat to quote.", HelpName = "id" };
+        var sandbox = new Option<bool>("--sandbox")
+        {
+            Description = "Send to an embedded sandbox that answers like the provider; no credentials needed.",
+        };
+        var wait = new Option<TimeSpan?>("--wait")
+        {
+            Description = $"After sending, wait up to <seconds> (1 to {MaxWaitSeconds}) for the message's delivery status, printing each"
+                + " update of it as a JSON line (as listen does). The sandbox posts 'sent' then 'delivered' to a webhook endpoint"
+                + " on a free loopback port. With real credentials, --port and --public-url, the provider posts to the webhook"
+                + " endpoint (its console must hold the printed URL). " + WaitWithoutPortHelp(),
+            HelpName = "seconds",
+            CustomParser = ParseWait,
+        };
+        var (port, bind, publicUrl) = AddressOptions("With --wait and real credentials: the");
 
-            if (arg == "--sandbox" && !listen)
-            {
-                sandbox = true;
-                continue;
-            }
+        var (listenPort, listenBind, listenPublicUrl) = AddressOptions("The");
+        listenPort.Required = true;
+        var listenCommand = new Command(
+            ListenVerb,
+            "Runs the webhook endpoint of every provider with a webhook setting; prints 'listening for <provider> at <url>'"
+                + " on stderr (the URL to set in its console), then one JSON line per update on stdout, until Ctrl+C or SIGTERM.")
+        {
+            listenPort, listenBind, listenPublicUrl,
+        };
 
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            var name = equals > 0 ? arg[..equals] : arg;
-            if (!allowed.Contains(name))
+        // The send's options before the verb would be parsed, then ignored.
+        listenCommand.Validators.Add(result =>
+        {
+            if (result.Parent is CommandResult root && root.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } before)
             {
-                return Fail(arg.StartsWith('-') ? $"unknown option {name}" : $"unexpected argument '{arg}'", synopsis);
+                result.AddError($"listen must come first, before {before.IdentifierToken!.Value}");
             }
+        });
+        listenCommand.SetAction((parsed, cancellationToken) =>
+            listen(new ListenCommand(Address(parsed, listenPort, listenBind, listenPublicUrl)!), cancellationToken));
 
-            string value;
-            if (equals > 0)
+        var root = new RootCommand(
+            "Sends one WhatsApp text message through " + string.Join(" or ", ProviderProfile.All.Select(p => p.DisplayName))
+                + ", and receives the delivery statuses of sent messages.")
+        {
+            provider, to, text, replyTo, sandbox, wait, port, bind, publicUrl, listenCommand,
+        };
+        root.Validators.Add(result =>
+        {
+            if (result.GetResult(port) is null)
             {
-                value = arg[(equals + 1)..];
+                if (result.GetResult(bind) is not null || result.GetResult(publicUrl) is not null)
+                {
+                    result.AddError("--bind and --public-url need --port");
+                }
             }
-            else if (i + 1 < args.Count)
+            else if (result.GetResult(wait) is null)
             {
-                value = args[++i];
+                result.AddError("--port, --bind and --public-url are for --wait (or listen)");
             }
-            else
-            {
-                return Fail($"{name} needs a value", synopsis);
-            }
+        });
+        root.SetAction((parsed, cancellationToken) => send(
+            new SendCommand(
+                parsed.GetRequiredValue(provider),
+                parsed.GetRequiredValue(to),
+                parsed.GetRequiredValue(text),
+                parsed.GetValue(replyTo),
+                parsed.GetValue(sandbox),
+                parsed.GetValue(wait),
+                Address(parsed, port, bind, publicUrl)),
+            cancellationToken));
 
-            if (!values.TryAdd(name, value))
+        // An option given twice is refused, not resolved to one of its values.
+        foreach (var option in new Option[] { provider, to, text, replyTo, wait, port, bind, publicUrl, listenPort, listenBind, listenPublicUrl })
+        {
+            option.Validators.Add(result =>
             {
-                return Fail($"{name} is given more than once", synopsis);
-            }
+                if (result.IdentifierTokenCount > 1)
+                {
+                    result.AddError($"{result.Option.Name} is given more than once");
+                }
+            });
         }
 
-        return listen ? ParseListen(values) : ParseSend(values, sandbox);
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new CliHelpAction((HelpAction)help.Action!);
+        return root;
     }
 
-    private static ParsedCommandLine ParseListen(Dictionary<string, string> values)
+    /// <summary>
+    /// What is wrong, as the CLI words it: the first token nothing took, else the first error. System.CommandLine's
+    /// own messages (a missing, repeated or value-less option, a stray token) are in the UI culture's language and
+    /// its style; they become the CLI's, in English like every other line it prints. The options' parsers and the
+    /// commands' validators word theirs already.
+    /// </summary>
+    /// <param name="result">A parse with errors.</param>
+    /// <returns>The problem, for <see cref="Failure.Usage"/>.</returns>
+    public static string Problem(ParseResult result)
     {
-        if (!values.ContainsKey("--port"))
+        if (result.UnmatchedTokens.Count > 0)
         {
-            return Fail("--port is required", ListenSynopsis);
+            var token = result.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option {token.Split('=', ':')[0]}" : $"unexpected argument '{token}'";
         }
 
-        var error = ParseAddress(values, out var address);
-        return error is null
-            ? new ParsedCommandLine(new ListenCommand(address!), Help: false, null, ListenSynopsis)
-            : Fail(error, ListenSynopsis);
+        var error = result.Errors[0];
+        return error.SymbolResult switch
+        {
+            OptionResult { Implicit: true } option => $"{option.Option.Name} is required",
+            OptionResult { IdentifierTokenCount: > 1 } option => $"{option.Option.Name} is given more than once",
+            OptionResult { Tokens.Count: 0, Option.Arity.MinimumNumberOfValues: > 0 } option => $"{option.Option.Name} needs a value",
+            _ => error.Message.TrimEnd('.'),
+        };
     }
 
-    private static ParsedCommandLine ParseSend(Dictionary<string, string> values, bool sandbox)
+    /// <summary>The synopsis of the command the arguments meant.</summary>
+    /// <param name="result">The parse.</param>
+    /// <returns><see cref="ListenSynopsis"/> or <see cref="SendSynopsis"/>.</returns>
+    public static string SynopsisOf(ParseResult result) =>
+        result.CommandResult.Command.Name == ListenVerb ? ListenSynopsis : SendSynopsis;
+
+    /// <summary>--port, --bind and --public-url, for a send's wait or for listen; <paramref name="context"/> starts their descriptions.</summary>
+    private static (Option<int?> Port, Option<IPAddress> Bind, Option<Uri> PublicUrl) AddressOptions(string context)
     {
-        if (!values.TryGetValue("--provider", out var providerName))
+        var port = new Option<int?>("--port")
         {
-            return Fail("--provider is required", SendSynopsis);
-        }
-
-        if (ProviderProfile.Find(providerName) is not { } provider)
+            Description = context + " local port of the webhook endpoint; 0 picks a free one.",
+            HelpName = "p",
+            CustomParser = ParsePort,
+        };
+        var bind = new Option<IPAddress>("--bind")
         {
-            return Fail($"unknown provider '{providerName}' (expected {string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0]))})", SendSynopsis);
-        }
-
-        if (!values.TryGetValue("--to", out var to))
+            Description = context + " local address to listen on: 127.0.0.1 (default: this machine only, enough for a"
+                + " tunnel), or 0.0.0.0 or :: for every interface.",
+            HelpName = "ip",
+            CustomParser = ParseBind,
+        };
+        var publicUrl = new Option<Uri>("--public-url")
         {
-            return Fail("--to is required", SendSynopsis);
-        }
-
-        if (!values.TryGetValue("--text", out var text))
-        {
-            return Fail("--text is required", SendSynopsis);
-        }
-
-        values.TryGetValue("--reply-to", out var replyTo);
-        TimeSpan? wait = null;
-        if (values.TryGetValue("--wait", out var waitValue))
-        {
-            if (!int.TryParse(waitValue, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > MaxWaitSeconds)
-            {
-                return Fail($"--wait: '{waitValue}' is not a whole number of seconds from 1 to {MaxWaitSeconds}", SendSynopsis);
-            }
-
-            wait = TimeSpan.FromSeconds(seconds);
-        }
-
-        WebhookAddress? webhook = null;
-        if (values.ContainsKey("--port"))
-        {
-            if (wait is null)
-            {
-                return Fail("--port, --bind and --public-url are for --wait (or listen)", SendSynopsis);
-            }
-
-            if (ParseAddress(values, out webhook) is { } error)
-            {
-                return Fail(error, SendSynopsis);
-            }
-        }
-        else if (values.ContainsKey("--bind") || values.ContainsKey("--public-url"))
-        {
-            return Fail("--bind and --public-url need --port", SendSynopsis);
-        }
-
-        return new ParsedCommandLine(new SendCommand(provider, to, text, replyTo, sandbox, wait, webhook), Help: false, null, SendSynopsis);
+            Description = context + " address the providers reach the port at, e.g. https://abc.ngrok.app from"
+                + " 'ngrok http <port>'; default the local address, which only this machine reaches.",
+            HelpName = "url",
+            CustomParser = ParsePublicUrl,
+        };
+        return (port, bind, publicUrl);
     }
 
-    /// <summary>Reads --port, --bind and --public-url; returns what is wrong, or null.</summary>
-    private static string? ParseAddress(Dictionary<string, string> values, out WebhookAddress? address)
+    private static WebhookAddress? Address(ParseResult parsed, Option<int?> port, Option<IPAddress> bind, Option<Uri> publicUrl) =>
+        parsed.GetValue(port) is { } number
+            ? new WebhookAddress(number, parsed.GetValue(bind) ?? IPAddress.Loopback, parsed.GetValue(publicUrl))
+            : null;
+
+    private static ProviderProfile? ParseProvider(ArgumentResult result) =>
+        ProviderProfile.Find(Value(result)) is { } provider
+            ? provider
+            : Fail<ProviderProfile>(
+                result,
+                $"unknown provider '{Value(result)}' (expected {string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0]))})");
+
+    private static TimeSpan? ParseWait(ArgumentResult result) =>
+        int.TryParse(Value(result), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= MaxWaitSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : Fail<TimeSpan?>(result, $"--wait: '{Value(result)}' is not a whole number of seconds from 1 to {MaxWaitSeconds}");
+
+    private static int? ParsePort(ArgumentResult result) =>
+        int.TryParse(Value(result), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= IPEndPoint.MaxPort
+            ? port
+            : Fail<int?>(result, $"--port: '{Value(result)}' is not a port number from 0 to {IPEndPoint.MaxPort}");
+
+    private static IPAddress? ParseBind(ArgumentResult result) =>
+        string.Equals(Value(result), "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+        : IPAddress.TryParse(Value(result), out var address) ? address
+        : Fail<IPAddress>(result, $"--bind: '{Value(result)}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::)");
+
+    private static Uri? ParsePublicUrl(ArgumentResult result) =>
+        Uri.TryCreate(Value(result), UriKind.Absolute, out var url)
+            && url.Scheme is "http" or "https"
+            && url.UserInfo.Length == 0 && url.Query.Length == 0 && url.Fragment.Length == 0
+            ? url
+            : Fail<Uri>(result, $"--public-url: '{Value(result)}' is not an http or https URL without query (e.g. https://abc.ngrok.app)");
+
+    /// <summary>The option's one value: its arity has been checked before the parser runs.</summary>
+    private static string Value(ArgumentResult result) => result.Tokens[0].Value;
+
+    /// <summary>Reports what is wrong with the value; the parse then has this error.</summary>
+    private static T? Fail<T>(ArgumentResult result, string problem)
     {
-        address = null;
-        var portValue = values["--port"];
-        if (!int.TryParse(portValue, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
-        {
-            return $"--port: '{portValue}' is not a port number from 0 to {IPEndPoint.MaxPort}";
-        }
-
-        var bind = IPAddress.Loopback;
-        if (values.TryGetValue("--bind", out var bindValue) && !string.Equals(bindValue, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!IPAddress.TryParse(bindValue, out var parsed))
-            {
-                return $"--bind: '{bindValue}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0 or ::)";
-            }
-
-            bind = parsed;
-        }
-
-        Uri? publicUrl = null;
-        if (values.TryGetValue("--public-url", out var urlValue)
-            && (!Uri.TryCreate(urlValue, UriKind.Absolute, out publicUrl)
-                || publicUrl.Scheme is not ("http" or "https")
-                || publicUrl.UserInfo.Length > 0 || publicUrl.Query.Length > 0 || publicUrl.Fragment.Length > 0))
-        {
-            return $"--public-url: '{urlValue}' is not an http or https URL without query (e.g. https://abc.ngrok.app)";
-        }
-
-        address = new WebhookAddress(port, bind, publicUrl);
-        return null;
+        result.AddError(problem);
+        return default;
     }
 
     /// <summary>What <c>--wait</c> does with real credentials and no <c>--port</c>, by what each provider can do.</summary>
-    private static IEnumerable<string> WaitWithoutPortHelp()
+    private static string WaitWithoutPortHelp()
     {
-        const string indent = "                ";
         var canPoll = ProviderProfile.All.ToLookup(p => p.Webhook.RegisterSenderWithPolling is not null, p => p.DisplayName);
-        if (canPoll[true].Any())
-        {
-            yield return $"{indent}Without --port, {string.Join(" and ", canPoll[true])} is polled instead (taking every notification";
-            yield return $"{indent}of the instance's queue while it runs).";
-        }
-
-        if (canPoll[false].Any())
-        {
-            yield return $"{indent}{string.Join(" and ", canPoll[false])} cannot wait without --port.";
-        }
+        var polled = canPoll[true].Any()
+            ? $"Without --port, {string.Join(" and ", canPoll[true])} is polled instead (taking every notification of the instance's queue while it runs). "
+            : string.Empty;
+        var cannot = canPoll[false].Any() ? $"{string.Join(" and ", canPoll[false])} cannot wait without --port." : string.Empty;
+        return (polled + cannot).TrimEnd();
     }
-
-    private static ParsedCommandLine Fail(string error, string synopsis) => new(null, Help: false, error, synopsis);
 }
