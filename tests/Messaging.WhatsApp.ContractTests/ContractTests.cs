@@ -200,6 +200,53 @@ public abstract class ContractTests<TContract>
         Assert.That(missing, Is.Empty, "operation and status without a recording");
     }
 
+    [Test]
+    public void Spec_EveryRequestAndResponseProperty_IsInARecording()
+    {
+        var unrecorded = Coverage().Unexercised;
+
+        Assert.That(
+            unrecorded,
+            Is.Empty,
+            $"properties of {Contract.Name}.yaml that no recording has: add a recording that has them (in a request, one the spec allows; say in its source where it comes from):\n  {string.Join("\n  ", unrecorded)}");
+    }
+
+    /// <summary>Every property of every request body and JSON response of the spec, against every recording.</summary>
+    private PropertyCoverage Coverage()
+    {
+        var coverage = new PropertyCoverage(Spec);
+        foreach (var operation in Spec.Operations)
+        {
+            if (operation.RequestSchema is { } request)
+            {
+                coverage.Require(request, $"{operation.Id} request");
+            }
+
+            foreach (var (status, schema) in operation.JsonResponseSchemas)
+            {
+                coverage.Require(schema, $"{operation.Id} {status} response");
+            }
+        }
+
+        foreach (var exchange in Recordings().Select(Contract.Load))
+        {
+            var operation = Spec.Operation(exchange.Operation);
+
+            // A request the provider refused shows the property refused, not sent as the spec describes it.
+            if (exchange.RequestBody is { } body && operation.RequestSchema is { } request && !exchange.RequestViolatesSpec)
+            {
+                coverage.Record(body, request);
+            }
+
+            if (operation.ResponseSchemaFor(exchange) is { } response)
+            {
+                coverage.Record(exchange.ResponseJson, response);
+            }
+        }
+
+        return coverage;
+    }
+
     /// <summary>The path the server's URL puts before the operation's path (e.g. Maytapi's /api/{product_id}).</summary>
     private string ServerPrefix(RecordedExchange exchange) => Spec.ServerBasePath(exchange.ServerVariables).TrimEnd('/');
 

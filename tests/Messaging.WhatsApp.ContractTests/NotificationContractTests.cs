@@ -132,6 +132,37 @@ public abstract class NotificationContractTests<TContract>
         });
     }
 
+    [Test]
+    public void Spec_EveryPropertyOfADispatchedSchema_IsInARecording()
+    {
+        var unrecorded = Coverage().Unexercised;
+
+        Assert.That(
+            unrecorded,
+            Is.Empty,
+            $"properties of {Contract.Name}.yaml that no recorded notification has: add a recording that has them (say in its source where it comes from):\n  {string.Join("\n  ", unrecorded)}");
+    }
+
+    /// <summary>Every property of every schema the document dispatches to, against every recorded notification.</summary>
+    private PropertyCoverage Coverage()
+    {
+        var coverage = new PropertyCoverage(Spec);
+        foreach (var dispatch in Spec.Operations.Select(o => o.Dispatch).OfType<NotificationDispatch>())
+        {
+            foreach (var schema in dispatch.Mapping.Values.Append(dispatch.BaseSchema))
+            {
+                coverage.Require(Spec.Schema(schema), schema);
+            }
+        }
+
+        foreach (var notification in Recordings().Select(Contract.Load))
+        {
+            coverage.Record(notification.Body, Spec.Schema(notification.Notification));
+        }
+
+        return coverage;
+    }
+
     private static void AssertUpdate(JObject? update, string provider)
     {
         Assert.That(update, Is.Not.Null, "an update is an object");

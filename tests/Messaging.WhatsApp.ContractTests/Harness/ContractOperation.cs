@@ -167,6 +167,22 @@ public sealed class ContractOperation
         return schema.Validate(instance).Select(e => e.ToString()).ToList();
     }
 
+    /// <summary>The schema of every JSON content the operation declares for a response, with its status.</summary>
+    public IEnumerable<(string Status, JsonSchema Schema)> JsonResponseSchemas =>
+        _operation.Responses
+            .SelectMany(r => r.Value.ActualResponse.Content
+                .Where(c => c.Key.EndsWith("json", StringComparison.Ordinal) && c.Value.Schema is not null)
+                .Select(c => (r.Key, c.Value.Schema.ActualSchema)));
+
+    /// <summary>The schema the operation declares for the recorded JSON response body, or null when there is none.</summary>
+    public JsonSchema? ResponseSchemaFor(RecordedExchange exchange) =>
+        exchange.ResponseJson is not null
+        && _operation.Responses.TryGetValue(exchange.Status.ToString(CultureInfo.InvariantCulture), out var declared)
+        && exchange.ResponseMediaType is { } mediaType
+        && declared.ActualResponse.Content.TryGetValue(mediaType, out var content)
+            ? content.Schema?.ActualSchema
+            : null;
+
     /// <summary>Whether the operation declares content (a body) for this status; false for an undeclared status.</summary>
     public bool DeclaresContentFor(int status) =>
         _operation.Responses.TryGetValue(status.ToString(CultureInfo.InvariantCulture), out var declared)

@@ -52,7 +52,14 @@ public sealed class ContractSpec
     public static async Task<ContractSpec> LoadAsync(string file)
     {
         var document = await OpenApiYamlDocument.FromFileAsync(file).ConfigureAwait(false);
-        return new ContractSpec(document, ReadRaw(file));
+        return new ContractSpec(document, ReadRaw(await File.ReadAllTextAsync(file).ConfigureAwait(false)));
+    }
+
+    /// <summary>A document given as YAML text, with no references to other files.</summary>
+    public static async Task<ContractSpec> ParseAsync(string yaml)
+    {
+        var document = await OpenApiYamlDocument.FromYamlAsync(yaml).ConfigureAwait(false);
+        return new ContractSpec(document, ReadRaw(yaml));
     }
 
     /// <summary>The operation with this operationId.</summary>
@@ -69,6 +76,10 @@ public sealed class ContractSpec
         _document.Components.Schemas.TryGetValue(name, out var schema)
             ? schema.ActualSchema
             : throw new InvalidDataException($"The spec has no component schema '{name}'.");
+
+    /// <summary>The component name of this schema (resolved), or null for an inline schema.</summary>
+    public string? SchemaNameOf(JsonSchema schema) =>
+        _document.Components.Schemas.FirstOrDefault(s => ReferenceEquals(s.Value.ActualSchema, schema.ActualSchema)).Key;
 
     /// <summary>
     /// The path of the first server URL with its variables filled in from <paramref name="values"/> (or
@@ -91,9 +102,9 @@ public sealed class ContractSpec
     /// The document as JSON, for what NSwag's object model drops: the <c>x-dispatch</c> extension of a
     /// request body's media type.
     /// </summary>
-    private static JObject ReadRaw(string file)
+    private static JObject ReadRaw(string text)
     {
-        var yaml = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(file));
+        var yaml = new DeserializerBuilder().Build().Deserialize<object>(text);
         var json = new SerializerBuilder().JsonCompatible().Build().Serialize(yaml!);
         return JObject.Parse(json);
     }
