@@ -12,6 +12,8 @@ using Messaging.WhatsApp.Benchmarks;
 //   --receive-throughput [count] [concurrency]  N notifications at concurrency C to the webhooks in a separate server process
 //   --receive-server <port>, --receive-load ... the processes the receive throughput mode starts
 //   --profile <variant> [seconds]               one variant in a loop over the in-memory handler, for a profiler
+//   --first-sends [processes] [variant,...]     the time to a first send in a fresh process, per variant
+//   --first-send <variant>                      the process the first-sends mode starts
 static int Arg(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
@@ -21,6 +23,10 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64), Arg(args, 3, 1), args.Length > 4 ? args[4].Split(',') : null);
     case "--throughput-variant":
         return await Throughput.RunVariantAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--first-sends":
+        return await FirstSend.RunAllAsync(Arg(args, 1, 10), args.Length > 2 ? args[2].Split(',') : null);
+    case "--first-send":
+        return await FirstSend.RunAsync(args[1]);
     case "--profile":
         return await Throughput.ProfileAsync(args[1], Arg(args, 2, 10));
     case "--receive-throughput":

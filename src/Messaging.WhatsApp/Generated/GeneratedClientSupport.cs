@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
 using System.Net.Http;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
@@ -35,23 +32,45 @@ internal readonly struct ParsedBody<T>
 }
 
 /// <summary>
-/// What the generated clients call instead of code of their own: the request body, and reading a response body
-/// exactly as the spec declares it. The templates in
+/// What the generated clients call instead of code of their own: the request body, response headers for an
+/// exception, and reading a response body exactly as the spec declares it. The templates in
 /// generator/Templates keep only the calls (see generator/Templates/README.md).
 /// </summary>
 internal static class GeneratedClientSupport
 {
+    private static readonly IReadOnlyDictionary<string, IEnumerable<string>> NoHeaders = new Dictionary<string, IEnumerable<string>>();
+
     /// <summary>One serializer per settings object: creating one per call was the largest cost of a send.</summary>
     private static readonly ConditionalWeakTable<JsonSerializerSettings, JsonSerializer> Serializers = new();
 
-    /// <summary>The request body: <paramref name="body"/> as JSON in UTF-8, with a known length (no chunked upload).</summary>
-    public static HttpContent JsonBody(object body, JsonSerializerSettings settings, string mediaType)
+    /// <summary>The request body: <paramref name="body"/> as JSON in UTF-8, with a known length.</summary>
+    public static HttpContent JsonBody(object body, JsonSerializerSettings settings, string mediaType) =>
+        JsonBodyContent.Create(body, SerializerFor(settings), mediaType);
+
+    /// <summary>
+    /// The response's headers for the client's exceptions, which only a failure status throws: a success
+    /// gets an empty dictionary instead of a copy. (A success whose body does not parse copies its own.)
+    /// </summary>
+    public static IReadOnlyDictionary<string, IEnumerable<string>> HeadersFor(HttpResponseMessage response) =>
+        response.IsSuccessStatusCode ? NoHeaders : CopyHeaders(response);
+
+    public static IReadOnlyDictionary<string, IEnumerable<string>> CopyHeaders(HttpResponseMessage response)
     {
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        SerializerFor(settings).Serialize(text, body);
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(text.ToString()));
-        content.Headers.TryAddWithoutValidation("Content-Type", mediaType);
-        return content;
+        var headers = new Dictionary<string, IEnumerable<string>>();
+        foreach (var item in response.Headers)
+        {
+            headers[item.Key] = item.Value;
+        }
+
+        if (response.Content is not null)
+        {
+            foreach (var item in response.Content.Headers)
+            {
+                headers[item.Key] = item.Value;
+            }
+        }
+
+        return headers;
     }
 
     /// <summary>
@@ -60,9 +79,26 @@ internal static class GeneratedClientSupport
     /// (<see cref="StrictJson"/>); unknown properties are kept. Anything else is returned as the
     /// <see cref="ParsedBody{T}.Error"/>, for the client to throw its own exception with.
     /// </summary>
-    public static async Task<ParsedBody<T>> ReadObjectAsync<T>(HttpResponseMessage response, JsonSerializerSettings settings, CancellationToken cancellationToken)
+    public static ValueTask<ParsedBody<T>> ReadObjectAsync<T>(HttpResponseMessage response, JsonSerializerSettings settings, CancellationToken cancellationToken)
     {
-        var body = response.Content is null ? Array.Empty<byte>() : await ResponseBodies.ReadBytesAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        if (response.Content is null)
+        {
+            return new ValueTask<ParsedBody<T>>(new ParsedBody<T>(default!, Array.Empty<byte>(), null));
+        }
+
+        // The content is already buffered (ResponseContentRead) and small: its bytes are there at once, and are
+        // parsed without a state machine of this method's own.
+        var reading = ResponseBodies.ReadBytesAsync(response.Content, cancellationToken);
+        return reading.Status == TaskStatus.RanToCompletion
+            ? new ValueTask<ParsedBody<T>>(Parse<T>(reading.Result, settings))
+            : ParseAsync<T>(reading, settings);
+    }
+
+    private static async ValueTask<ParsedBody<T>> ParseAsync<T>(Task<byte[]> reading, JsonSerializerSettings settings) =>
+        Parse<T>(await reading.ConfigureAwait(false), settings);
+
+    private static ParsedBody<T> Parse<T>(byte[] body, JsonSerializerSettings settings)
+    {
         try
         {
             return new ParsedBody<T>(StrictJson.Deserialize<T>(body, SerializerFor(settings)), body, null);

@@ -35,6 +35,7 @@ internal abstract class RequestSecret
         private const string Segment = "/" + Placeholder;
 
         private readonly string _escaped;
+        private Tuple<string, Uri>? _last;
 
         public PathSegmentSecret(string secret)
         {
@@ -51,6 +52,14 @@ internal abstract class RequestSecret
                 return;
             }
 
+            // Every send of a sender has the same URL: the last one with the secret is reused.
+            var cached = _last;
+            if (cached is not null && string.Equals(cached.Item1, uri.OriginalString, StringComparison.Ordinal))
+            {
+                request.RequestUri = cached.Item2;
+                return;
+            }
+
             // Only a whole segment that is exactly the placeholder, in the path, never in the query.
             var path = uri.AbsolutePath;
             var at = path.IndexOf(Segment, StringComparison.Ordinal);
@@ -64,8 +73,10 @@ internal abstract class RequestSecret
                 return;
             }
 
-            request.RequestUri = new Uri(
+            var withSecret = new Uri(
                 uri.GetLeftPart(UriPartial.Authority) + path.Substring(0, at) + _escaped + path.Substring(at + Segment.Length) + uri.Query);
+            _last = Tuple.Create(uri.OriginalString, withSecret);
+            request.RequestUri = withSecret;
         }
 
         public override void Remove(HttpRequestMessage request, Uri? original) => request.RequestUri = original;
