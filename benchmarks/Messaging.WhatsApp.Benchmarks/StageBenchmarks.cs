@@ -109,7 +109,7 @@ public class StageBenchmarks
     /// <summary>The retry pipeline around an attempt that succeeds at once: its state machines and its telemetry.</summary>
     [BenchmarkCategory("Pipeline"), Benchmark]
     public Task<SendResult> Pipeline_Send() =>
-        _pipeline.SendAsync(ImmediateAttempt.Instance, Sent, CancellationToken.None);
+        _pipeline.SendAsync(ImmediateAttempt.Instance, Sent, null, CancellationToken.None);
 
     /// <summary>The library's spans and metrics with nothing listening: what a send asks of them.</summary>
     [BenchmarkCategory("Telemetry"), Benchmark]
@@ -173,4 +173,6 @@ internal sealed class ImmediateAttempt : ISendAttempt<SendResult>
     public Task<SendResult> AttemptAsync(SendResult request, CancellationToken cancellationToken) => Task.FromResult(request);
 
     public WhatsAppException? MapFailure(Exception exception) => null;
+
+    public (string ChatId, string? Text) Describe(SendResult request) => (request.ChatId, null);
 }

@@ -40,17 +40,25 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
     private static readonly TimeSpan ClockDifference = TimeSpan.FromMinutes(1);
 
     /// <inheritdoc />
-    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
+    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default) =>
+        SendTextAsync(chat, text, replyTo, null, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo, SendOptions? options, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.ValidateText(chat, text, replyTo);
-        return Core.Pipeline.SendAsync(this, new GreenApiSendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, cancellationToken);
+        return Core.Pipeline.SendAsync(this, new GreenApiSendMessageRequest { ChatId = chat.Id, Message = text, QuotedMessageId = replyTo }, options, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<SendResult> SendAsync(GreenApiSendMessageRequest request, CancellationToken cancellationToken = default)
+    public Task<SendResult> SendAsync(GreenApiSendMessageRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync(request, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SendResult> SendAsync(GreenApiSendMessageRequest request, SendOptions? options, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.Validate(request);
-        return Core.Pipeline.SendAsync(this, request, cancellationToken);
+        return Core.Pipeline.SendAsync(this, request, options, cancellationToken);
     }
 
     /// <summary>One sendMessage call: a non-empty <c>idMessage</c> is a success, anything else a typed error.</summary>
@@ -64,6 +72,9 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
     WhatsAppException? ISendAttempt<GreenApiSendMessageRequest>.MapFailure(Exception exception) =>
         exception is GreenApiException e ? GreenApiErrorMap.Map(e, Core.Redactor, Core.Time) : null;
+
+    (string ChatId, string? Text) ISendAttempt<GreenApiSendMessageRequest>.Describe(GreenApiSendMessageRequest request) =>
+        (request.ChatId, request.Message);
 
     /// <inheritdoc />
     public async Task<SentMessageLookup> FindSentMessageAsync(ChatAddress chat, string text, DateTimeOffset sentAfter, CancellationToken cancellationToken = default)

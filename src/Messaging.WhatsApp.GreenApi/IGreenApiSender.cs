@@ -21,6 +21,15 @@ public interface IGreenApiSender : IWhatsAppSender
     /// <exception cref="WhatsAppException">GREEN-API did not accept the message; the subclass says why.</exception>
     Task<SendResult> SendAsync(GreenApiSendMessageRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Sends <paramref name="request"/> with <paramref name="options"/>: an idempotency key, which the message ledger keeps from ever sending the same message twice.</summary>
+    /// <param name="request">The request, validated as by <see cref="SendAsync(GreenApiSendMessageRequest, CancellationToken)"/>.</param>
+    /// <param name="options">The send's options, or null for none.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>The provider's message id and the chat id; for a key sent before, the earlier send's (<see cref="SendResult.IsRepeat"/>), and nothing is sent.</returns>
+    /// <exception cref="WhatsAppArgumentException">A field breaks a rule, or a key is given and no ledger is registered; nothing was sent.</exception>
+    /// <exception cref="WhatsAppException">The gateway did not accept the message, or the ledger answers for the key; the subclass says why.</exception>
+    Task<SendResult> SendAsync(GreenApiSendMessageRequest request, SendOptions? options, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// After a <see cref="WhatsAppOutcomeUnknownException"/>, looks for the message in the instance's journal of
     /// outgoing messages (lastOutgoingMessages). Found only for an entry that is complete, valid and matches: an

@@ -21,6 +21,15 @@ public interface IMaytapiSender : IWhatsAppSender
     /// <exception cref="WhatsAppException">Maytapi did not accept the message; the subclass says why.</exception>
     Task<SendResult> SendAsync(MaytapiMessage message, CancellationToken cancellationToken = default);
 
+    /// <summary>Sends <paramref name="message"/> with <paramref name="options"/>: an idempotency key, which the message ledger keeps from ever sending the same message twice.</summary>
+    /// <param name="message">The message, validated as by <see cref="SendAsync(MaytapiMessage, CancellationToken)"/>.</param>
+    /// <param name="options">The send's options, or null for none.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>The provider's message id and the chat id; for a key sent before, the earlier send's (<see cref="SendResult.IsRepeat"/>), and nothing is sent.</returns>
+    /// <exception cref="WhatsAppArgumentException">A field breaks a rule, or a key is given and no ledger is registered; nothing was sent.</exception>
+    /// <exception cref="WhatsAppException">The gateway did not accept the message, or the ledger answers for the key; the subclass says why.</exception>
+    Task<SendResult> SendAsync(MaytapiMessage message, SendOptions? options, CancellationToken cancellationToken = default);
+
     /// <summary>Sends a location pin.</summary>
     /// <param name="chat">The person or group.</param>
     /// <param name="latitude">Degrees, -90 to 90.</param>

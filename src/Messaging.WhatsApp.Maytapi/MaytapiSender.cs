@@ -44,17 +44,25 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
     internal MaytapiSender(SenderCore<MaytapiOptions, MaytapiClient> core) : base(core) { }
 
     /// <inheritdoc />
-    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default)
+    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default) =>
+        SendTextAsync(chat, text, replyTo, null, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo, SendOptions? options, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.ValidateText(chat, text, replyTo);
-        return Core.Pipeline.SendAsync(this, new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo }, cancellationToken);
+        return Core.Pipeline.SendAsync(this, new TextMessage { ToNumber = MaytapiRequestValidator.ToNumber(chat), Message = text, ReplyTo = replyTo }, options, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<SendResult> SendAsync(MaytapiMessage message, CancellationToken cancellationToken = default)
+    public Task<SendResult> SendAsync(MaytapiMessage message, CancellationToken cancellationToken = default) =>
+        SendAsync(message, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SendResult> SendAsync(MaytapiMessage message, SendOptions? options, CancellationToken cancellationToken = default)
     {
         MaytapiRequestValidator.Validate(message);
-        return Core.Pipeline.SendAsync(this, message, cancellationToken);
+        return Core.Pipeline.SendAsync(this, message, options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -70,7 +78,7 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
             Longitude = longitude.ToString("0.0#####", CultureInfo.InvariantCulture),
             Text = name,
         };
-        return Core.Pipeline.SendAsync(this, message, cancellationToken);
+        return Core.Pipeline.SendAsync(this, message, null, cancellationToken);
     }
 
     /// <summary>One sendMessage call: <c>success: true</c> with a non-empty <c>data.msgId</c> is a success, anything else a typed error.</summary>
@@ -84,4 +92,7 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
 
     WhatsAppException? ISendAttempt<MaytapiMessage>.MapFailure(Exception exception) =>
         exception is MaytapiException e ? MaytapiErrorMap.Map(e, Core.Redactor, Core.Time) : null;
+
+    (string ChatId, string? Text) ISendAttempt<MaytapiMessage>.Describe(MaytapiMessage message) =>
+        (message.ToNumber, (message as TextMessage)?.Message);
 }

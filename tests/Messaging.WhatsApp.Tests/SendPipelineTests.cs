@@ -27,6 +27,7 @@ public sealed class SendPipelineTests
                 return Task.FromResult(new SendResult(Provider, id, "chat"));
             }),
             "id-1",
+            null,
             CancellationToken.None);
 
         Assert.Multiple(() =>
@@ -53,6 +54,7 @@ public sealed class SendPipelineTests
                     ? new WhatsAppInstanceNotReadyException("not ready; nothing was sent", new WhatsAppErrorDetails(Provider), e, isSafeToRetry: true)
                     : null),
             0,
+            null,
             CancellationToken.None));
 
         Assert.Multiple(() =>
@@ -79,6 +81,7 @@ public sealed class SendPipelineTests
                 },
                 static _ => throw new InvalidOperationException("the map broke")),
             0,
+            null,
             CancellationToken.None));
 
         Assert.Multiple(() =>
@@ -98,6 +101,7 @@ public sealed class SendPipelineTests
         var thrown = Assert.ThrowsAsync<WhatsAppRequestRejectedException>(() => pipeline.SendAsync(
             new Attempt<WhatsAppException>(static error => throw error),
             rejected,
+            null,
             CancellationToken.None));
 
         Assert.That(thrown, Is.SameAs(rejected));
@@ -116,5 +120,7 @@ public sealed class SendPipelineTests
         public Task<SendResult> AttemptAsync(TRequest request, CancellationToken cancellationToken) => attempt(request);
 
         public WhatsAppException? MapFailure(Exception exception) => map?.Invoke(exception);
+
+        public (string ChatId, string? Text) Describe(TRequest request) => ("chat", null);
     }
 }

@@ -20,4 +20,7 @@ internal interface ISendAttempt<in TRequest>
 
     /// <summary>The provider's typed error for what an attempt threw (its client's exception), or null for anything else.</summary>
     WhatsAppException? MapFailure(Exception exception);
+
+    /// <summary>The chat the request goes to, and its text when it has one: what a send recorder keeps of it.</summary>
+    (string ChatId, string? Text) Describe(TRequest request);
 }

@@ -17,6 +17,9 @@ namespace Messaging.WhatsApp;
 internal sealed partial class SendPipeline : IDisposable
 {
     private readonly WhatsAppProvider _provider;
+    private readonly string _registrationName;
+    private readonly string _instance;
+    private readonly IWhatsAppSendRecorder? _recorder;
     private readonly RetryOptions _retry;
     private readonly RateLimiter? _limiter;
     private readonly TimeProvider _time;
@@ -29,9 +32,15 @@ internal sealed partial class SendPipeline : IDisposable
     /// <param name="limiter">The rate limiter, which the pipeline owns, or null for none.</param>
     /// <param name="time">The clock of retry delays.</param>
     /// <param name="logger">Where retries are logged.</param>
-    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger)
+    /// <param name="registrationName">The name the sender was registered under, for the recorder.</param>
+    /// <param name="instance">The gateway's id of the sending instance, for the recorder.</param>
+    /// <param name="recorder">Records each send (the message ledger), or null.</param>
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger, string registrationName = "", string instance = "", IWhatsAppSendRecorder? recorder = null)
     {
         _provider = provider;
+        _registrationName = registrationName;
+        _instance = instance;
+        _recorder = recorder;
         _retry = retry;
         _limiter = limiter;
         _time = time;
@@ -44,9 +53,72 @@ internal sealed partial class SendPipeline : IDisposable
     /// (<see cref="ISendAttempt{TRequest}.MapFailure"/>), or else by <see cref="MapFailure"/>. One async method for
     /// the whole send, retries included.
     /// </summary>
-    public async Task<SendResult> SendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, SendOptions? options, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        options?.Validate();
+        if (_recorder is not null)
+        {
+            return RecordedSendAsync(attempt, request, options?.IdempotencyKey, cancellationToken);
+        }
+
+        return options?.IdempotencyKey is null
+            ? SendAsync(attempt, request, cancellationToken)
+            : throw new WhatsAppArgumentException("idempotencyKey", "needs the message ledger (AddWhatsAppLedger, package Messaging.WhatsApp.Ledger): without one nothing remembers the key, and a second send with it would send again");
+    }
+
+    /// <summary>
+    /// A send the recorder knows of: its intent recorded before anything is sent (or an earlier send of the same key
+    /// returned instead), its outcome after. A recorder that fails before the send stops it; one that fails after is
+    /// logged, and the send's own outcome stands: a second send is never made of it.
+    /// </summary>
+    private async Task<SendResult> RecordedSendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (chatId, text) = attempt.Describe(request);
+        var intent = new WhatsAppSendIntent(_provider, _registrationName, _instance, idempotencyKey, chatId, text, Newtonsoft.Json.JsonConvert.SerializeObject(request));
+        SendResult? earlier;
+        try
+        {
+            earlier = await _recorder!.BeginAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not WhatsAppException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var details = new WhatsAppErrorDetails(_provider);
+            throw new WhatsAppException(details.Describe($"The send could not be recorded ({e.GetType().Name}); nothing was sent"), details, e, isSafeToRetry: true);
+        }
+
+        if (earlier is not null)
+        {
+            return earlier with { IsRepeat = true };
+        }
+
+        SendResult? result = null;
+        Exception? failure = null;
+        try
+        {
+            result = await SendAsync(attempt, request, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                await _recorder!.EndAsync(intent, result, failure, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                LogRecordFailed(_logger, e, intent.ToString(), result is null ? "a failure" : "the message id " + result.MessageId);
+            }
+        }
+    }
+
+    private async Task<SendResult> SendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, CancellationToken cancellationToken)
+    {
 
         // The clock is read only for a duration something records (0: nothing listened when the send began).
         var started = WhatsAppTelemetry.SendDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
@@ -290,6 +362,9 @@ internal sealed partial class SendPipeline : IDisposable
         return new WhatsAppRateLimitedException(
             details.Describe($"The sender's rate limiter refused the send ({reason}); nothing was sent"), details, retryAfter, isSafeToRetry: true);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outcome of a {Send} ({Outcome}) could not be recorded; the send stands as it ended, and its record stays in flight until it is settled")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string send, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} send attempt {Attempt} of {MaxAttempts} failed with {Error}, which is safe to retry; retrying in {DelayMs} ms")]
     private static partial void LogRetry(ILogger logger, WhatsAppProvider provider, string error, int attempt, int maxAttempts, double delayMs);

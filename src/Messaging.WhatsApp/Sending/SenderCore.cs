@@ -27,7 +27,7 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     /// A core over clients from IHttpClientFactory (<paramref name="httpClient"/>), or over one it owns. Its rate
     /// limiter is the in-process one the options describe, unless <paramref name="createLimiter"/> makes another.
     /// </summary>
-    public SenderCore(SenderDefinition<TOptions, TClient> definition, TOptions options, Func<HttpClient> httpClient, ILogger? logger, TimeProvider time, HttpClient? ownedHttp = null, string registrationName = "", Func<WhatsAppRateLimitContext, RateLimiter?>? createLimiter = null)
+    public SenderCore(SenderDefinition<TOptions, TClient> definition, TOptions options, Func<HttpClient> httpClient, ILogger? logger, TimeProvider time, HttpClient? ownedHttp = null, string registrationName = "", Func<WhatsAppRateLimitContext, RateLimiter?>? createLimiter = null, IWhatsAppSendRecorder? recorder = null)
     {
         Guard.NotNull(options);
         Definition = definition;
@@ -38,7 +38,7 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         var limiter = createLimiter is null
             ? RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit)
             : createLimiter(new WhatsAppRateLimitContext(definition.Provider, options.RateLimitInstance(), registrationName, options.MaxSendsPerSecond, options.RateLimitQueueLimit));
-        Pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance);
+        Pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance, registrationName, options.RateLimitInstance(), recorder);
         _ownedHttp = ownedHttp;
     }
 

@@ -77,7 +77,8 @@ internal static class SenderRegistration
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(definition.HttpClientName),
                 sp.GetRequiredService<TimeProvider>(),
                 registrationName: name,
-                createLimiter: createLimiter is null ? null : context => createLimiter(sp, context)));
+                createLimiter: createLimiter is null ? null : context => createLimiter(sp, context),
+                recorder: sp.GetService<IWhatsAppSendRecorder>()));
         }
 
         // The neutral interface of a name is registered once, and fails to resolve when two gateways share the name.

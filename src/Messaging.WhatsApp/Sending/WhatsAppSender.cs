@@ -27,6 +27,9 @@ public abstract class WhatsAppSender<TOptions, TClient> : IWhatsAppSender, IDisp
     /// <inheritdoc />
     public abstract Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default);
 
+    /// <inheritdoc />
+    public abstract Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo, SendOptions? options, CancellationToken cancellationToken = default);
+
     /// <summary>Names the sender and its options, never a credential.</summary>
     /// <returns>E.g. <c>GatewaySender(Gateway phone 12 …)</c>.</returns>
     public override string ToString() => $"{GetType().Name}({Core.Options})";

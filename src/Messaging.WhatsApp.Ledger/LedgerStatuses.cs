@@ -1,0 +1,109 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Messaging.WhatsApp.Ledger;
+
+/// <summary>
+/// Applies the gateways' status reports to the records they name, with no handler of the app's: each report stored
+/// once (its deduplication key under a unique index), the record's current status moved only forward. A report for a
+/// message id no record has yet (it may arrive before its send returned, or be about a message sent elsewhere) is kept
+/// and applied when a send records that id.
+/// </summary>
+internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
+{
+    /// <summary>The longest message id, chat or provider status the ledger stores; longer ones name no message it sent.</summary>
+    internal const int MaxIdLength = 200;
+
+    private readonly LedgerDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public LedgerStatuses(LedgerDatabase database, TimeProvider time, ILogger<LedgerStatuses> logger)
+    {
+        _database = database;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(WhatsAppUpdate update, CancellationToken cancellationToken)
+    {
+        if (update.MessageId.Length > MaxIdLength)
+        {
+            LogTooLong(_logger, update.Provider.DisplayName, update.MessageId.Length);
+            return;
+        }
+
+        var report = new LedgerStatusEvent
+        {
+            DeduplicationHash = LedgerDatabase.Hash(update.DeduplicationKey),
+            DeduplicationKey = update.DeduplicationKey,
+            Provider = update.Provider.Name,
+            RegistrationName = update.RegistrationName,
+            Instance = Shortened(update.Instance),
+            MessageId = update.MessageId,
+            ChatId = Shortened(update.ChatId),
+            Status = update.Status,
+            StatusRank = StatusRanks.Of(update.Status),
+            ProviderStatus = Shortened(update.ProviderStatus) ?? string.Empty,
+            Error = update.Error,
+            ProviderTime = update.Time?.ToUnixTimeMilliseconds(),
+            ReceivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        await _database.RunAsync(
+            async context =>
+            {
+                context.Add(report);
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbUpdateException e) when (LedgerDatabase.IsUniqueViolation(e))
+                {
+                    // Delivered again: stored already. It is applied again below, in case the first delivery was stored
+                    // and then failed before it was applied.
+                    context.ChangeTracker.Clear();
+                }
+
+                await ApplyAsync(context, report.Provider, report.MessageId, cancellationToken).ConfigureAwait(false);
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves the record of <paramref name="messageId"/> (if there is one yet) to the furthest status its reports state,
+    /// never back. Run after each report is stored and after each send records its id, each after its own write is
+    /// committed: whichever runs last sees both, and the forward-only condition keeps an older view from undoing a
+    /// newer one.
+    /// </summary>
+    public static async Task ApplyAsync(DbContext context, string provider, string messageId, CancellationToken cancellationToken)
+    {
+        var furthest = await context.Set<LedgerStatusEvent>().AsNoTracking()
+            .Where(e => e.Provider == provider && e.MessageId == messageId && e.StatusRank > 0)
+            .OrderByDescending(e => e.StatusRank).ThenBy(e => e.ReceivedAt).ThenBy(e => e.Id)
+            .Select(e => new { e.Status, e.StatusRank, At = e.ProviderTime ?? e.ReceivedAt })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        if (furthest is null)
+        {
+            return;
+        }
+
+        await context.Set<LedgerMessage>()
+            .Where(m => m.Provider == provider && m.MessageId == messageId && m.StatusRank < furthest.StatusRank)
+            .ExecuteUpdateAsync(
+                set => set
+                    .SetProperty(m => m.Status, furthest.Status)
+                    .SetProperty(m => m.StatusRank, furthest.StatusRank)
+                    .SetProperty(m => m.StatusAt, furthest.At),
+                cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? Shortened(string? text) => text is { Length: > MaxIdLength } ? text[..MaxIdLength] : text;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a {Provider} status report whose message id has {Length} characters: no message the ledger records has such an id")]
+    private static partial void LogTooLong(ILogger logger, string provider, int length);
+}
