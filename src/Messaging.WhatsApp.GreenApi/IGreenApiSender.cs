@@ -8,7 +8,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// Sends through one GREEN-API instance: the provider-neutral text send, plus the full sendMessage
 /// request (link preview, preview size, custom preview, typing time).
 /// </summary>
-public interface IGreenApiSender : IWhatsAppSender
+public interface IGreenApiSender : IWhatsAppSender, IWhatsAppSentMessageJournal
 {
     /// <summary>
     /// Sends a complete GREEN-API request, validated against the provider's rules before anything is sent.

@@ -45,7 +45,7 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
             RegistrationName = update.RegistrationName,
             Instance = Shortened(update.Instance),
             MessageId = update.MessageId,
-            ChatId = Shortened(update.ChatId),
+            ChatId = update.ChatId is null ? null : Shortened(LedgerProcess.Chat(update.ChatId)),
             Status = update.Status,
             StatusRank = StatusRanks.Of(update.Status),
             ProviderStatus = Shortened(update.ProviderStatus) ?? string.Empty,
@@ -98,7 +98,9 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
                 set => set
                     .SetProperty(m => m.Status, furthest.Status)
                     .SetProperty(m => m.StatusRank, furthest.StatusRank)
-                    .SetProperty(m => m.StatusAt, furthest.At),
+                    .SetProperty(m => m.StatusAt, furthest.At)
+                    // A message that reports sent (or anything after) is no longer stuck.
+                    .SetProperty(m => m.StuckSince, m => furthest.StatusRank >= 2 ? null : m.StuckSince),
                 cancellationToken).ConfigureAwait(false);
     }
 
