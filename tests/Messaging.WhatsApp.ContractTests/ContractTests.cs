@@ -312,7 +312,7 @@ public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContra
     public void Recordings_SuccessFalseWithHttp200_CoverW05AndAnotherCause()
     {
         var failuresWith200 = Recordings().Select(Contract.Load)
-            .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
+            .Where(e => e.Operation == "SendMessage" && e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
             .ToList();
 
         Assert.Multiple(() =>
