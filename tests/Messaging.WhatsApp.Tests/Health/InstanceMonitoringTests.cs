@@ -54,8 +54,9 @@ public sealed class InstanceMonitoringTests
                 o.MaxErrorDelay = TimeSpan.FromMinutes(5);
             });
         }).Build();
-        await host.StartAsync();
         var sender = host.Services.GetRequiredService<IGreenApiSender>();
+        time.Snapshot = () => (gateway.Requests.Count, sender.InstanceStatus.ProviderState);
+        await host.StartAsync();
 
         // The wait after each ask: the interval after an answer; doubled from it after failures in a row, capped at
         // MaxErrorDelay; a 429's Retry-After only when longer (200 s is not, against the 240 s doubled wait: 300 s cap).
@@ -65,9 +66,12 @@ public sealed class InstanceMonitoringTests
         var states = new List<string?>();
         foreach (var _ in expected)
         {
-            seen.Add(await time.NextDelayAsync());
-            asksBeforeEachWait.Add(gateway.Requests.Count);
-            states.Add(sender.InstanceStatus.ProviderState);
+            // What had happened when the poll began each wait: the poll goes on as soon as the wait ends.
+            var (due, snapshot) = await time.NextAsync();
+            var (asks, state) = ((int, string?))snapshot!;
+            seen.Add(due);
+            asksBeforeEachWait.Add(asks);
+            states.Add(state);
         }
 
         await host.StopAsync();

@@ -23,12 +23,18 @@ public sealed class SteppedTimeProvider : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>
+    /// Taken when each timer is asked for, and returned with it by <see cref="NextAsync"/>: what the code under test had
+    /// done when it began to wait, read before the wait ends and the code runs on.
+    /// </summary>
+    public Func<object?>? Snapshot { get; set; }
+
     /// <summary>Moves the clock without firing anything.</summary>
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new SteppedTimer(callback, state, dueTime);
+        var timer = new SteppedTimer(callback, state, dueTime, Snapshot?.Invoke());
         _timers.Writer.TryWrite(timer);
         return timer;
     }
@@ -37,7 +43,10 @@ public sealed class SteppedTimeProvider : TimeProvider
     /// Waits for the next timer still pending (one disposed meanwhile is skipped), moves the clock by its due time, fires
     /// it and returns the due time.
     /// </summary>
-    public async Task<TimeSpan> NextDelayAsync()
+    public async Task<TimeSpan> NextDelayAsync() => (await NextAsync()).Due;
+
+    /// <summary>As <see cref="NextDelayAsync"/>, with the <see cref="Snapshot"/> taken when the timer was asked for.</summary>
+    public async Task<(TimeSpan Due, object? Snapshot)> NextAsync()
     {
         using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
@@ -50,13 +59,15 @@ public sealed class SteppedTimeProvider : TimeProvider
 
             Advance(timer.Due);
             timer.Fire();
-            return timer.Due;
+            return (timer.Due, timer.Snapshot);
         }
     }
 
-    private sealed class SteppedTimer(TimerCallback callback, object? state, TimeSpan due) : ITimer
+    private sealed class SteppedTimer(TimerCallback callback, object? state, TimeSpan due, object? snapshot) : ITimer
     {
         public TimeSpan Due { get; } = due;
+
+        public object? Snapshot { get; } = snapshot;
 
         public bool Disposed { get; private set; }
 
