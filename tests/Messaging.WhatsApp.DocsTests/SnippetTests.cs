@@ -33,7 +33,7 @@ public sealed class SnippetTests
     private static readonly string[] UsingOutside = ["Host.cs:1: a using directive outside every region: 'using System.Text;'"];
 
     private static readonly string[] GuidesExpected =
-        ["README.md", "CONTRIBUTING.md", "docs/installing.md", "docs/ledger.md", "docs/receiving.md", "docs/sending.md", "samples/Messaging.WhatsApp.Cli/README.md"];
+        ["README.md", "CONTRIBUTING.md", "docs/health.md", "docs/installing.md", "docs/ledger.md", "docs/receiving.md", "docs/sending.md", "samples/Messaging.WhatsApp.Cli/README.md"];
 
     [Test]
     public void Guides_EveryCSharpBlock_IsMarkedAndEqualToItsRegionsAndEveryRegionIsShown()
