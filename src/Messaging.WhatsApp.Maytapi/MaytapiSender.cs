@@ -14,6 +14,9 @@ namespace Messaging.WhatsApp.Maytapi;
 /// </summary>
 public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender, ISendAttempt<MaytapiMessage>, IInstanceStateSource
 {
+    /// <summary>The fields that name a product in a listPhones entry.</summary>
+    private static readonly string[] ProductFields = ["product_id", "pid"];
+
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
     /// <param name="options">The options.</param>
     /// <returns>The address.</returns>
@@ -136,17 +139,51 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
             throw MaytapiErrorMap.Unreached(e, "listPhones", cancellationToken);
         }
 
+        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, System.Net.HttpStatusCode.OK);
+        MaytapiPhone? found = null;
         foreach (var phone in phones)
         {
-            if (phone?.Id?.ToString(CultureInfo.InvariantCulture) == Core.Options.PhoneId)
+            if (phone?.Id?.ToString(CultureInfo.InvariantCulture) == Core.Options.PhoneId && OfThisProduct(phone.AdditionalProperties))
             {
-                return (MaytapiInstanceStates.Map(phone.Status), phone.Status);
+                if (found is not null)
+                {
+                    // Two entries for one phone: which of them is its state is not stated.
+                    throw new WhatsAppException(
+                        details.Describe($"Maytapi's listPhones lists phone {Core.Options.PhoneId} more than once, so it states no one state; asking again is safe"),
+                        details);
+                }
+
+                found = phone;
             }
         }
 
-        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, System.Net.HttpStatusCode.OK);
-        throw new WhatsAppException(
-            details.Describe($"Maytapi's listPhones does not list phone {Core.Options.PhoneId} of this product (it lists {phones.Count}); check PhoneId and ProductId"),
-            details);
+        if (found is null)
+        {
+            throw new WhatsAppException(
+                details.Describe($"Maytapi's listPhones does not list phone {Core.Options.PhoneId} of this product (it lists {phones.Count}); check PhoneId and ProductId"),
+                details);
+        }
+
+        // The word is kept for the app to see; a gateway that echoes the key there must not put it in logs.
+        return (MaytapiInstanceStates.Map(found.Status), Core.Redactor.RedactOrNull(found.Status));
+    }
+
+    /// <summary>
+    /// False when an entry or notification names another product (<c>product_id</c> or <c>pid</c>, compared without case
+    /// as UUIDs are): the same phone id there is another phone. A null, or no such field, names none.
+    /// </summary>
+    private bool OfThisProduct(System.Collections.Generic.IDictionary<string, object> fields)
+    {
+        foreach (var name in ProductFields)
+        {
+            // Unknown fields keep their values as read: text and numbers as they are, objects and arrays as JTokens.
+            if (fields.TryGetValue(name, out var value) && value is not null
+                && !string.Equals(ErrorBody.Text(value as Newtonsoft.Json.Linq.JToken ?? new Newtonsoft.Json.Linq.JValue(value)), Core.Options.ProductId, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
