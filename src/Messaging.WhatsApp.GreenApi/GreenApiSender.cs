@@ -220,17 +220,37 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
     InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
 
-    /// <summary>A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one.</summary>
-    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
-        notification is GreenApiStateInstanceChangedNotification changed && changed.InstanceData?.IdInstance == Core.Options.IdInstance
-            ? Core.InstanceState.Current with
+    /// <summary>
+    /// A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one, else at its
+    /// arrival. One whose time is no time (negative, past year 9999) or more than <see cref="ClockDifference"/> ahead of its
+    /// arrival is ignored: believed, a time far ahead would make every later state look older, and pin this one.
+    /// </summary>
+    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt)
+    {
+        if (notification is not GreenApiStateInstanceChangedNotification changed || changed.InstanceData?.IdInstance != Core.Options.IdInstance)
+        {
+            return null;
+        }
+
+        var learnedAt = receivedAt;
+        if (changed.Timestamp is { } seconds)
+        {
+            if (NotificationJson.FromUnixSeconds(seconds) is not { } stated || stated > receivedAt + ClockDifference)
             {
-                State = GreenApiInstanceStates.Map(changed.StateInstance),
-                ProviderState = changed.StateInstance,
-                LearnedAt = NotificationJson.FromUnixSeconds(changed.Timestamp) ?? receivedAt,
-                Source = WhatsAppInstanceStateSource.Notification,
+                return null;
             }
-            : null;
+
+            learnedAt = stated;
+        }
+
+        return Core.InstanceState.Current with
+        {
+            State = GreenApiInstanceStates.Map(changed.StateInstance),
+            ProviderState = Core.Redactor.RedactOrNull(changed.StateInstance),
+            LearnedAt = learnedAt,
+            Source = WhatsAppInstanceStateSource.Notification,
+        };
+    }
 
     /// <summary>One getStateInstance call, as a neutral state and GREEN-API's word.</summary>
     private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
