@@ -88,13 +88,18 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Sends whose process stopped while sending them: unknown outcomes, for the evidence to settle.</summary>
+    /// <summary>
+    /// Sends whose process stopped while sending them: unknown outcomes, for the evidence to settle. A lease no process
+    /// can hold (none at all, or further ahead than <see cref="WhatsAppLedgerOptions.SendLease"/> and the clocks'
+    /// difference: an edited row) has run out too, or it would hold its key and its chat's outbox forever.
+    /// </summary>
     private Task<int> ExpireLeasesAsync(CancellationToken cancellationToken)
     {
         var now = Now();
+        var longest = now + (long)(_options.SendLease + ClockDifference).TotalMilliseconds;
         return _database.RunAsync(
             context => context.Set<LedgerMessage>()
-                .Where(m => m.Outcome == LedgerOutcome.Sending && m.LeaseUntil < now)
+                .Where(m => m.Outcome == LedgerOutcome.Sending && (m.LeaseUntil == null || m.LeaseUntil < now || m.LeaseUntil > longest))
                 .ExecuteUpdateAsync(
                     set => set
                         .SetProperty(m => m.Outcome, LedgerOutcome.Unknown)
@@ -111,12 +116,18 @@ internal sealed partial class LedgerReconciler : BackgroundService
     private async Task SettleUnknownAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-        var due = await _database.RunAsync(
-            context => context.Set<LedgerMessage>().AsNoTracking()
+        var latest = now + (long)ClockDifference.TotalMilliseconds;
+
+        // A record the ledger never writes, or attempted later than now (no journal entry or report can be matched to
+        // it), is set aside as unresolved rather than settled from evidence that cannot be about it.
+        var due = await LedgerRows.ReadAsync(
+            _database,
+            context => context.Set<LedgerMessage>()
                 .Where(m => m.Outcome == LedgerOutcome.Unknown && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .OrderBy(m => m.AttemptedAt).ThenBy(m => m.Id)
-                .Take(Batch)
-                .ToListAsync(cancellationToken),
+                .Take(Batch),
+            m => LedgerRows.Check(m) ?? (m.AttemptedAt > latest ? new LedgerRows.Odd(m.Id, m.IdempotencyKey, "AttemptedAt", "is later than now: no evidence can be matched to it") : null),
+            odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Unknown, now, _logger, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var group in due.GroupBy(m => (m.Provider, m.RegistrationName)))
         {
@@ -156,6 +167,22 @@ internal sealed partial class LedgerReconciler : BackgroundService
             searches = await journal.FindSentMessagesAsync(
                 lookups.Select(r => new SentMessageQuery(ChatAddress.Parse(r.ChatId), r.Text!, DateTimeOffset.FromUnixTimeMilliseconds(r.AttemptedAt))).ToList(),
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException) when (lookups.Count > 1)
+        {
+            // The sender refused a query (a text, chat or time it would never have sent: an edited row): ask for each
+            // record alone, so that one record does not keep the others from being settled.
+            foreach (var record in lookups)
+            {
+                await SettleFromJournalAsync(journal, [record], cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+        catch (ArgumentException e)
+        {
+            await LedgerRows.SetAsideAsync(_database, new LedgerRows.Odd(lookups[0].Id, lookups[0].IdempotencyKey, "Text, ChatId or AttemptedAt", "cannot be looked up in the journal: " + e.Message), LedgerOutcome.Unknown, Now(), _logger, cancellationToken).ConfigureAwait(false);
+            return;
         }
         catch (WhatsAppException e)
         {
@@ -322,12 +349,15 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private async Task MarkUnresolvedAsync(CancellationToken cancellationToken)
     {
-        var deadline = Now() - (long)_options.UnresolvedAfter.TotalMilliseconds;
-        var late = await _database.RunAsync(
-            context => context.Set<LedgerMessage>().AsNoTracking()
+        var now = Now();
+        var deadline = now - (long)_options.UnresolvedAfter.TotalMilliseconds;
+        var late = await LedgerRows.ReadAsync(
+            _database,
+            context => context.Set<LedgerMessage>()
                 .Where(m => m.Outcome == LedgerOutcome.Unknown && m.AttemptedAt < deadline)
-                .OrderBy(m => m.Id).Take(Batch).Select(m => new { m.Id, m.Provider, m.IdempotencyKey })
-                .ToListAsync(cancellationToken),
+                .OrderBy(m => m.Id).Take(Batch),
+            LedgerRows.Check,
+            odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Unknown, now, _logger, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var record in late)
         {
@@ -348,11 +378,21 @@ internal sealed partial class LedgerReconciler : BackgroundService
     {
         var now = Now();
         var since = now - (long)_options.StuckAfter.TotalMilliseconds;
-        var stuck = await _database.RunAsync(
-            context => context.Set<LedgerMessage>().AsNoTracking()
+        // A record the ledger never writes is flagged too (so that it is not read again every run), with a warning
+        // instead of the handlers, which are given only records they can trust.
+        var stuck = await LedgerRows.ReadAsync(
+            _database,
+            context => context.Set<LedgerMessage>()
                 .Where(m => m.Outcome == LedgerOutcome.Accepted && m.StatusRank < 2 && m.StuckSince == null && m.SettledAt < since)
-                .OrderBy(m => m.Id).Take(Batch).Select(m => new { m.Id, m.Provider, m.IdempotencyKey, m.MessageId })
-                .ToListAsync(cancellationToken),
+                .OrderBy(m => m.Id).Take(Batch),
+            LedgerRows.Check,
+            async odd =>
+            {
+                await _database.RunAsync(
+                    context => context.Set<LedgerMessage>().Where(m => m.Id == odd.Id && m.StuckSince == null).ExecuteUpdateAsync(set => set.SetProperty(m => m.StuckSince, now), cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
+                LedgerRows.LogLeftOut(_logger, odd);
+            },
             cancellationToken).ConfigureAwait(false);
         foreach (var record in stuck)
         {
@@ -377,7 +417,9 @@ internal sealed partial class LedgerReconciler : BackgroundService
         await _database.RunAsync(
             async context =>
             {
-                var oldMessages = await context.Set<LedgerMessage>().Where(m => m.CreatedAt < cutoff).OrderBy(m => m.Id).Select(m => m.Id).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
+                // A record created before any date (an edited row) is not old but odd: deleting it would free its key for a
+                // second send.
+                var oldMessages = await context.Set<LedgerMessage>().Where(m => m.CreatedAt < cutoff && m.CreatedAt >= LedgerRows.MinTime).OrderBy(m => m.Id).Select(m => m.Id).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
                 if (oldMessages.Count > 0)
                 {
                     await context.Set<LedgerMessage>().Where(m => oldMessages.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
@@ -410,10 +452,17 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private async Task NotifyAsync(long id, Func<IWhatsAppLedgerHandler, LedgerRecord, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
-        var row = await _database.RunAsync(
-            context => context.Set<LedgerMessage>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken),
+        var rows = await LedgerRows.ReadAsync(
+            _database,
+            context => context.Set<LedgerMessage>().Where(m => m.Id == id),
+            LedgerRows.Check,
+            odd =>
+            {
+                LedgerRows.LogLeftOut(_logger, odd);
+                return Task.CompletedTask;
+            },
             cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        if (rows.SingleOrDefault() is not { } row)
         {
             return;
         }
