@@ -116,17 +116,16 @@ internal sealed partial class LedgerReconciler : BackgroundService
     private async Task SettleUnknownAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-        var latest = now + (long)ClockDifference.TotalMilliseconds;
 
-        // A record the ledger never writes, or attempted later than now (no journal entry or report can be matched to
-        // it), is set aside as unresolved rather than settled from evidence that cannot be about it.
+        // A record the ledger never writes is set aside as unresolved rather than settled from evidence that cannot be
+        // about it.
         var due = await LedgerRows.ReadAsync(
             _database,
             context => context.Set<LedgerMessage>()
                 .Where(m => m.Outcome == LedgerOutcome.Unknown && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .OrderBy(m => m.AttemptedAt).ThenBy(m => m.Id)
                 .Take(Batch),
-            m => LedgerRows.Check(m) ?? (m.AttemptedAt > latest ? new LedgerRows.Odd(m.Id, m.IdempotencyKey, "AttemptedAt", "is later than now: no evidence can be matched to it") : null),
+            LedgerRows.Check,
             odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Unknown, now, _logger, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var group in due.GroupBy(m => (m.Provider, m.RegistrationName)))
@@ -349,15 +348,12 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private async Task MarkUnresolvedAsync(CancellationToken cancellationToken)
     {
-        var now = Now();
-        var deadline = now - (long)_options.UnresolvedAfter.TotalMilliseconds;
-        var late = await LedgerRows.ReadAsync(
-            _database,
-            context => context.Set<LedgerMessage>()
+        var deadline = Now() - (long)_options.UnresolvedAfter.TotalMilliseconds;
+        var late = await _database.RunAsync(
+            context => context.Set<LedgerMessage>().AsNoTracking()
                 .Where(m => m.Outcome == LedgerOutcome.Unknown && m.AttemptedAt < deadline)
-                .OrderBy(m => m.Id).Take(Batch),
-            LedgerRows.Check,
-            odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Unknown, now, _logger, cancellationToken),
+                .OrderBy(m => m.Id).Take(Batch).Select(m => new { m.Id, m.Provider, m.IdempotencyKey })
+                .ToListAsync(cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var record in late)
         {
@@ -378,21 +374,11 @@ internal sealed partial class LedgerReconciler : BackgroundService
     {
         var now = Now();
         var since = now - (long)_options.StuckAfter.TotalMilliseconds;
-        // A record the ledger never writes is flagged too (so that it is not read again every run), with a warning
-        // instead of the handlers, which are given only records they can trust.
-        var stuck = await LedgerRows.ReadAsync(
-            _database,
-            context => context.Set<LedgerMessage>()
+        var stuck = await _database.RunAsync(
+            context => context.Set<LedgerMessage>().AsNoTracking()
                 .Where(m => m.Outcome == LedgerOutcome.Accepted && m.StatusRank < 2 && m.StuckSince == null && m.SettledAt < since)
-                .OrderBy(m => m.Id).Take(Batch),
-            LedgerRows.Check,
-            async odd =>
-            {
-                await _database.RunAsync(
-                    context => context.Set<LedgerMessage>().Where(m => m.Id == odd.Id && m.StuckSince == null).ExecuteUpdateAsync(set => set.SetProperty(m => m.StuckSince, now), cancellationToken),
-                    cancellationToken).ConfigureAwait(false);
-                LedgerRows.LogLeftOut(_logger, odd);
-            },
+                .OrderBy(m => m.Id).Take(Batch).Select(m => new { m.Id, m.Provider, m.IdempotencyKey, m.MessageId })
+                .ToListAsync(cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var record in stuck)
         {
@@ -452,17 +438,10 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private async Task NotifyAsync(long id, Func<IWhatsAppLedgerHandler, LedgerRecord, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
-        var rows = await LedgerRows.ReadAsync(
-            _database,
-            context => context.Set<LedgerMessage>().Where(m => m.Id == id),
-            LedgerRows.Check,
-            odd =>
-            {
-                LedgerRows.LogLeftOut(_logger, odd);
-                return Task.CompletedTask;
-            },
+        var row = await _database.RunAsync(
+            context => context.Set<LedgerMessage>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        if (rows.SingleOrDefault() is not { } row)
+        if (row is null)
         {
             return;
         }

@@ -14,8 +14,8 @@ namespace Messaging.WhatsApp.Ledger.Tests;
 /// that gateway's sender (some answered only after reports for them arrived; with GREEN-API some with an unknown outcome
 /// that the reconciler settles from the journal), and delivers a random stream of reports: every status of the gateway
 /// (Unknown and Failed included), duplicates under one deduplication key (some with another status or time than the
-/// first copy), reports before the request and before its id returned, reports for ids the ledger never knows, the
-/// other gateway's reports naming a message's id, and reports
+/// first copy), reports before the request and before its id returned, reports for ids the ledger never knows (in the
+/// messages' chat or another), the other gateway's reports naming a message's id, and reports
 /// delivered concurrently. An oracle written here says what the ledger must hold: each deduplication key stored once
 /// (the first copy), the current status the furthest one stated (<see cref="WhatsAppMessageStatusExtensions.IsAfter"/>:
 /// the first stored of the highest rank; Queued from the acceptance when no report is further), the timeline every
@@ -96,16 +96,16 @@ public sealed class StatusFuzzTests
         public string Id => "ID-" + Request.ToString(CultureInfo.InvariantCulture);
     }
 
-    private sealed record Report(bool Maytapi, string MessageId, WhatsAppMessageStatus Status, string Word, DateTimeOffset? Time)
+    private sealed record Report(bool Maytapi, string MessageId, WhatsAppMessageStatus Status, string Word, DateTimeOffset? Time, string Chat = "79001234567@c.us")
     {
         public string DeduplicationKey => Update().DeduplicationKey;
 
         public WhatsAppUpdate Update() => Maytapi
-            ? FuzzHost.Maytapi(MessageId, Status, Word, Time)
-            : FuzzHost.GreenApi(MessageId, Status, Word, Time);
+            ? FuzzHost.Maytapi(MessageId, Status, Word, Time, Chat)
+            : FuzzHost.GreenApi(MessageId, Status, Word, Time, Chat);
 
         public override string ToString() =>
-            $"{(Maytapi ? "maytapi" : "green-api")} {MessageId} {Status}/{Word} at {Time?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}";
+            $"{(Maytapi ? "maytapi" : "green-api")} {MessageId} in {Chat} {Status}/{Word} at {Time?.ToString("O", CultureInfo.InvariantCulture) ?? "-"}";
     }
 
     /// <summary>A step of a case: start a send, let its held answer go, or deliver reports (several at once when more than one).</summary>
@@ -147,7 +147,8 @@ public sealed class StatusFuzzTests
 
             for (var r = random.Next(0, 3); r > 0; r--)
             {
-                pool.Add(RandomReport(random, maytapi, $"NEVER-{seed}-{n}-{r}"));
+                // Of the message's chat or another one.
+                pool.Add(RandomReport(random, maytapi, $"NEVER-{seed}-{n}-{r}") with { Chat = random.Next(2) == 0 ? "79001234567@c.us" : "79009999999@c.us" });
             }
 
             for (var r = random.Next(0, 3); r > 0; r--)
