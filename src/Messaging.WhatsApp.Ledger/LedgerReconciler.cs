@@ -116,17 +116,12 @@ internal sealed partial class LedgerReconciler : BackgroundService
     private async Task SettleUnknownAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-
-        // A record the ledger never writes is set aside as unresolved rather than settled from evidence that cannot be
-        // about it.
-        var due = await LedgerRows.ReadAsync(
-            _database,
-            context => context.Set<LedgerMessage>()
+        var due = await _database.RunAsync(
+            context => context.Set<LedgerMessage>().AsNoTracking()
                 .Where(m => m.Outcome == LedgerOutcome.Unknown && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                 .OrderBy(m => m.AttemptedAt).ThenBy(m => m.Id)
-                .Take(Batch),
-            LedgerRows.Check,
-            odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Unknown, now, _logger, cancellationToken),
+                .Take(Batch)
+                .ToListAsync(cancellationToken),
             cancellationToken).ConfigureAwait(false);
         foreach (var group in due.GroupBy(m => (m.Provider, m.RegistrationName)))
         {

@@ -13,9 +13,8 @@ namespace Messaging.WhatsApp.Ledger;
 /// <summary>
 /// What the ledger accepts of a row it reads back. Another version, a bad migration, another program or a hand edit can
 /// leave a row the ledger never writes (an undefined outcome, a time no date can hold, an accepted send without its
-/// message id…). Such a row is never acted on — never sent, settled or answered from — but refused with
-/// <see cref="WhatsAppLedgerRecordException"/>, which names the record and the field, or left aside with a warning that
-/// does; the rows beside it go on as usual.
+/// message id…). Such a row is never sent or answered from, but refused with <see cref="WhatsAppLedgerRecordException"/>,
+/// which names the record and the field, or left aside with a warning that does; the rows beside it go on as usual.
 /// </summary>
 internal static partial class LedgerRows
 {

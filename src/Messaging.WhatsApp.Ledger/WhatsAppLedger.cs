@@ -133,8 +133,8 @@ internal sealed partial class WhatsAppLedger : IWhatsAppLedger
     {
         var start = since.ToUnixTimeMilliseconds();
         var end = until.ToUnixTimeMilliseconds();
-        // Only what can be counted: a provider and a status the ledger writes (an edited row can hold NULL, an undefined
-        // number or a word); the others are left out with a warning.
+        // Only what can be counted: a provider and a status the ledger writes (an edited row can hold an empty provider,
+        // or a status that is an undefined number or a word); the others are left out with a warning.
         var (counts, all) = await _database.RunAsync(
             async context =>
             {
@@ -203,6 +203,6 @@ internal sealed partial class WhatsAppLedger : IWhatsAppLedger
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of the range hold a Provider or Status the ledger never writes (NULL, empty, an undefined number, a word): left out of the counts; correct or delete the rows")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of the range hold a Provider or Status the ledger never writes (empty, an undefined number, a word): left out of the counts; correct or delete the rows")]
     private static partial void LogUncounted(ILogger logger, int count);
 }
