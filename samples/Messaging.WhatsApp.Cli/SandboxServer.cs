@@ -16,7 +16,8 @@ namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
 /// The embedded sandbox: a WireMock server on a free loopback port that answers each provider's sendMessage
-/// as its recorded success exchange does (the recordings of specs/recordings, embedded in this assembly). It
+/// as its recorded success exchange does (the recordings of specs/recordings, embedded in this assembly), but with a
+/// message id of its own for each message, as a gateway names each message once. It
 /// accepts only the credentials of those recordings, which <see cref="SettingsFor"/> hands to the sender, so a
 /// send through it exercises the real sender, its URL and header building, and the real HTTP stack. Like the
 /// gateway, it then posts the message's notifications to a webhook (<see cref="DeliverStatusesAsync"/>): the
