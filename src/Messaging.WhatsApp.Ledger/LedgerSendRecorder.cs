@@ -111,22 +111,44 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             : LedgerOutcome.Unknown;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var keepText = _options.KeepText || outcome == LedgerOutcome.Unknown;
+
+        // Plain values only in the update, and only the columns this outcome changes: EF Core evaluates any other
+        // expression of the caller's (a conditional, a method call) and translates each setter that reads the row on
+        // every call, which cost more than the update itself (docs/benchmarks-ledger.md). The status columns need no
+        // condition: a record has no message id before this update, so no report can have moved its status yet.
+        var recordId = id.Value;
+        var messageId = result?.MessageId;
+        var errorType = failure?.GetType().Name;
+        var errorMessage = failure?.Message;
+        var httpStatus = error?.HttpStatus is { } status ? (int?)status : null;
+        var providerCode = error?.ProviderCode;
         await _database.RunAsync(
             async context =>
             {
-                await context.Set<LedgerMessage>().Where(m => m.Id == id.Value).ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(m => m.Outcome, outcome)
-                        .SetProperty(m => m.SettledAt, now)
-                        .SetProperty(m => m.MessageId, result == null ? null : result.MessageId)
-                        .SetProperty(m => m.ErrorType, failure == null ? null : failure.GetType().Name)
-                        .SetProperty(m => m.ErrorMessage, failure == null ? null : failure.Message)
-                        .SetProperty(m => m.HttpStatus, error == null || error.HttpStatus == null ? null : (int?)error.HttpStatus)
-                        .SetProperty(m => m.ProviderCode, error == null ? null : error.ProviderCode)
-                        .SetProperty(m => m.Text, m => keepText ? m.Text : null)
-                        .SetProperty(m => m.Status, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
-                        .SetProperty(m => m.StatusAt, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? now : m.StatusAt)
-                        .SetProperty(m => m.StatusRank, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? 1 : m.StatusRank),
+                await context.Set<LedgerMessage>().Where(m => m.Id == recordId).ExecuteUpdateAsync(
+                    set =>
+                    {
+                        set
+                            .SetProperty(m => m.Outcome, outcome)
+                            .SetProperty(m => m.SettledAt, now)
+                            .SetProperty(m => m.MessageId, messageId)
+                            .SetProperty(m => m.ErrorType, errorType)
+                            .SetProperty(m => m.ErrorMessage, errorMessage)
+                            .SetProperty(m => m.HttpStatus, httpStatus)
+                            .SetProperty(m => m.ProviderCode, providerCode);
+                        if (!keepText)
+                        {
+                            set.SetProperty(m => m.Text, (string?)null);
+                        }
+
+                        if (outcome == LedgerOutcome.Accepted)
+                        {
+                            set
+                                .SetProperty(m => m.Status, WhatsAppMessageStatus.Queued)
+                                .SetProperty(m => m.StatusAt, now)
+                                .SetProperty(m => m.StatusRank, 1);
+                        }
+                    },
                     cancellationToken).ConfigureAwait(false);
                 if (result is not null)
                 {

@@ -92,13 +92,16 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
             return;
         }
 
+        // Plain locals in the query: EF Core reads them as parameters, where it would evaluate furthest.StatusRank on
+        // every call.
+        var (status, rank, at) = (furthest.Status, furthest.StatusRank, furthest.At);
         await context.Set<LedgerMessage>()
-            .Where(m => m.Provider == provider && m.MessageId == messageId && m.StatusRank < furthest.StatusRank)
+            .Where(m => m.Provider == provider && m.MessageId == messageId && m.StatusRank < rank)
             .ExecuteUpdateAsync(
                 set => set
-                    .SetProperty(m => m.Status, furthest.Status)
-                    .SetProperty(m => m.StatusRank, furthest.StatusRank)
-                    .SetProperty(m => m.StatusAt, furthest.At),
+                    .SetProperty(m => m.Status, status)
+                    .SetProperty(m => m.StatusRank, rank)
+                    .SetProperty(m => m.StatusAt, at),
                 cancellationToken).ConfigureAwait(false);
     }
 
