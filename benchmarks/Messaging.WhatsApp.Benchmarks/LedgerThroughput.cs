@@ -25,17 +25,22 @@ public static class LedgerThroughput
     /// <summary>Warm-up goes on in chunks of this many operations until the JIT is quiet.</summary>
     private const int WarmUpChunk = 1_000;
 
-    /// <summary>At least this many operations of warm-up, at most <see cref="MaxWarmUp"/>.</summary>
+    /// <summary>At least this many operations of warm-up (or as many as are timed, if fewer), until the JIT is quiet.</summary>
     private const int MinWarmUp = 5_000;
 
+    /// <summary>At most this many sends of warm-up.</summary>
     private const int MaxWarmUp = 20_000;
+
+    /// <summary>
+    /// At most this many status updates of warm-up: the sends that make the messages' records run the ledger's code
+    /// before, so less is left to compile; and each update needs a record made before (slow with FULL).
+    /// </summary>
+    private const int MaxStatusWarmUp = 6_000;
 
     /// <summary>A chunk that compiles at most this many methods is quiet.</summary>
     private const int QuietMethods = 5;
 
     private static readonly string[] Kinds = ["send", "status"];
-
-    private static readonly LedgerMode[] Modes = [LedgerMode.Normal, LedgerMode.Full];
 
     /// <summary>The seed of the order the status updates arrive in.</summary>
     private const int Seed = 23;
@@ -47,13 +52,14 @@ public static class LedgerThroughput
     /// <param name="count">Timed operations per case and round: sends, or status updates.</param>
     /// <param name="concurrencies">Operations in flight at once, one case each.</param>
     /// <param name="rounds">How many times each case runs.</param>
-    public static async Task<int> RunAllAsync(int count, int[] concurrencies, int rounds)
+    /// <param name="modes">The <c>synchronous</c> settings to run (FULL is two orders of magnitude slower: run it with fewer operations).</param>
+    public static async Task<int> RunAllAsync(int count, int[] concurrencies, int rounds, LedgerMode[] modes)
     {
         var cases = (from kind in Kinds
-                     from mode in Modes
+                     from mode in modes
                      from concurrency in concurrencies
                      select (Kind: kind, Mode: mode, Concurrency: concurrency)).ToList();
-        Console.WriteLine($"# {count} timed operations per case and round, {rounds} round(s), {Environment.ProcessorCount} cores, temp folder {System.IO.Path.GetTempPath()}");
+        Console.WriteLine($"# {count} timed operations per case and round, {rounds} round(s), {Environment.ProcessorCount} cores, load average {System.IO.File.ReadAllText("/proc/loadavg").Trim()}, temp folder {System.IO.Path.GetTempPath()}");
         var results = cases.ToDictionary(c => c, _ => new List<double[]>());
         for (var round = 0; round < rounds; round++)
         {
@@ -92,6 +98,7 @@ public static class LedgerThroughput
     /// </summary>
     public static async Task<int> RunCaseAsync(string kind, LedgerMode mode, int count, int concurrency)
     {
+        var (minWarmUp, maxWarmUp) = (Math.Min(MinWarmUp, count), kind == "send" ? MaxWarmUp : MaxStatusWarmUp);
         await using var senders = await LedgerSenders.CreateAsync(mode, root: null, () => new UniqueIdHandler());
         var ledger = senders.Services.GetRequiredService<IWhatsAppLedger>();
         Func<int, Task> run;
@@ -104,14 +111,14 @@ public static class LedgerThroughput
         {
             // The messages first, untimed: a record each, as sent; enough for the longest warm-up and the timed updates.
             updates = new StatusUpdates(senders.Services);
-            var messages = new string[((MaxWarmUp + count) / StatusUpdates.PerMessage) + 1];
+            var messages = new string[((maxWarmUp + count) / StatusUpdates.PerMessage) + 1];
             await Drive(messages.Length, 8, async i => messages[i] = await senders.SendAsync());
             updates.Plan(messages);
             run = n => Drive(n, concurrency, _ => updates.ApplyNextAsync());
         }
 
         var warmUp = 0;
-        for (var quiet = 0; (quiet < 2 || warmUp < MinWarmUp) && warmUp < MaxWarmUp; warmUp += WarmUpChunk)
+        for (var quiet = 0; (quiet < 2 || warmUp < minWarmUp) && warmUp < maxWarmUp; warmUp += WarmUpChunk)
         {
             var compiled = JitInfo.GetCompiledMethodCount();
             await run(WarmUpChunk);
@@ -149,17 +156,21 @@ public static class LedgerThroughput
         return 0;
     }
 
+    /// <summary>
+    /// Runs <paramref name="count"/> operations, <paramref name="concurrency"/> at a time, each worker on the thread pool:
+    /// SQLite's calls complete synchronously, so workers started on one thread would run one after the other.
+    /// </summary>
     private static async Task Drive(int count, int concurrency, Func<int, Task> operation)
     {
         var next = -1;
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 await operation(i);
             }
-        });
+        }));
         await Task.WhenAll(workers);
     }
 

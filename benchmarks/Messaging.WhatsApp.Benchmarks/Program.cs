@@ -15,7 +15,7 @@ using Messaging.WhatsApp.Benchmarks;
 //   --profile <variant> [seconds]               one variant in a loop over the in-memory handler, for a profiler
 //   --first-sends [processes] [variant,...]     the time to a first send in a fresh process, per variant
 //   --first-send <variant>                      the process the first-sends mode starts
-//   --ledger-throughput [count] [c1,c2,...] [rounds]
+//   --ledger-throughput [count] [c1,c2,...] [rounds] [Normal,Full]
 //                                               the message ledger on SQLite: recorded sends/s and status updates/s
 //   --ledger-case <send|status> <Normal|Full> <count> <concurrency>
 //                                               the process the ledger throughput mode starts, one case
@@ -36,7 +36,8 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return await LedgerThroughput.RunAllAsync(
             Arg(args, 1, 20_000),
             args.Length > 2 ? args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 8, 32],
-            Arg(args, 3, 3));
+            Arg(args, 3, 3),
+            args.Length > 4 ? args[4].Split(',').Select(Enum.Parse<LedgerMode>).ToArray() : [LedgerMode.Normal, LedgerMode.Full]);
     case "--ledger-case":
         return await LedgerThroughput.RunCaseAsync(args[1], Enum.Parse<LedgerMode>(args[2]), Arg(args, 3, 0), Arg(args, 4, 1));
     case "--profile":

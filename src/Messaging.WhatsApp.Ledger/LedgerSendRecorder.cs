@@ -114,7 +114,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
 
         // Plain values only in the update, and only the columns this outcome changes: EF Core evaluates any other
         // expression of the caller's (a conditional, a method call) and translates each setter that reads the row on
-        // every call, which cost more than the update itself (docs/benchmarks-ledger.md). The status columns need no
+        // every call, which cost more than the update itself (docs/benchmarks.md). The status columns need no
         // condition: a record has no message id before this update, so no report can have moved its status yet.
         var recordId = id.Value;
         var messageId = result?.MessageId;
