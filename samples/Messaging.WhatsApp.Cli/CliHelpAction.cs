@@ -25,6 +25,7 @@ internal sealed class CliHelpAction(HelpAction generated) : SynchronousCommandLi
                 .Replace(" [--sandbox]", Environment.NewLine + "                     [--sandbox]", StringComparison.Ordinal)
                 .Replace(" [--wait", Environment.NewLine + "                     [--wait", StringComparison.Ordinal),
             "       " + CommandLine.ListenSynopsis,
+            "       " + CommandLine.StateSynopsis,
             "       " + CommandLine.StatusSynopsis,
             string.Empty,
             "Settings, from environment variables or user secrets (in the project's folder,",
@@ -54,7 +55,9 @@ internal sealed class CliHelpAction(HelpAction generated) : SynchronousCommandLi
             "  6 outcome unknown, now or for an earlier send with the --key (may have been sent: do not resend blindly)",
             "  7 with --wait: the provider reports the message failed or deleted",
             "  8 with --wait: sent, but no final status within the wait (may still be delivered: do not resend)",
-            "  9 status: no record of the key",
+            "  9 state: the instance cannot send now",
+            "  10 state: the gateway could not be asked",
+            "  11 status: no record of the key",
         }));
 
     private readonly HelpAction _generated = WithWidth(generated);

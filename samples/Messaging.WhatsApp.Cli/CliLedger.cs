@@ -52,8 +52,13 @@ internal sealed class CliLedger
     /// receivers dispatch are applied to the records. Register it before the CLI's own update handler, so that a status
     /// is in the ledger before the wait it ends is over.
     /// </summary>
+    /// <remarks>
+    /// The ledger's background work stays off: the CLI lives for one send, so its reconciler (which settles unknown
+    /// outcomes from the gateway's journal) would start and stop with it, and it has no outbox to dispatch.
+    /// </remarks>
     /// <param name="services">The services.</param>
-    public void AddTo(IServiceCollection services) => services.AddWhatsAppLedger(ConnectionString(SqliteOpenMode.ReadWriteCreate));
+    public void AddTo(IServiceCollection services) =>
+        services.AddWhatsAppLedger(ConnectionString(SqliteOpenMode.ReadWriteCreate), o => o.Reconcile = false);
 
     /// <summary>
     /// Creates the file's folder and brings the database to the ledger's schema, before anything is sent.
@@ -85,7 +90,7 @@ internal sealed class CliLedger
     public ServiceProvider ReadingServices() =>
         new ServiceCollection()
             .AddLogging()
-            .AddWhatsAppLedger(ConnectionString(SqliteOpenMode.ReadWrite))
+            .AddWhatsAppLedger(ConnectionString(SqliteOpenMode.ReadWrite), o => o.Reconcile = false)
             .BuildServiceProvider();
 
     /// <summary>Why the ledger cannot be used: exit 5, with the database's own words.</summary>

@@ -26,8 +26,8 @@ internal static class ExitCodes
     public const int RequestRejected = 4;
 
     /// <summary>
-    /// Rate limit, quota, instance not ready or no connection; or the ledger cannot be written, or a send with the same
-    /// <c>--key</c> is still in flight. Nothing was sent; try again later.
+    /// Rate limit, quota, instance not ready (or, with fail-fast on, known to be unable to send) or no connection; or the
+    /// ledger cannot be written, or a send with the same <c>--key</c> is still in flight. Nothing was sent; try again later.
     /// </summary>
     public const int TryLater = 5;
 
@@ -46,6 +46,12 @@ internal static class ExitCodes
     /// </summary>
     public const int NoFinalStatus = 8;
 
+    /// <summary><c>state</c>: the gateway answered, and the instance cannot send now (any state but ready; the line says which).</summary>
+    public const int CannotSend = 9;
+
+    /// <summary><c>state</c>: the gateway could not be asked, or did not answer with a state (the line says why).</summary>
+    public const int CouldNotAsk = 10;
+
     /// <summary><c>status</c>: the ledger has no record of a send with the key (or there is no ledger file).</summary>
-    public const int NoRecord = 9;
+    public const int NoRecord = 11;
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Messaging.WhatsApp.GreenApi;
 using Messaging.WhatsApp.Maytapi;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +29,8 @@ namespace Messaging.WhatsApp.Cli;
 /// <param name="SandboxRecording">The recorded success exchange the sandbox answers as (an embedded resource).</param>
 /// <param name="SandboxSettings">The settings, keys relative to the section, that point the sender at a
 /// sandbox at the given root with the recording's credentials.</param>
-/// <param name="SandboxBody">The body the sandbox answers a request with, from the recording.</param>
+/// <param name="SandboxBody">The body the sandbox answers a request with, from the recording: with the recorded message
+/// id, or (true) with one of its own.</param>
 /// <param name="Webhook">How its notifications are received, and played by the sandbox.</param>
 internal sealed record ProviderProfile(
     WhatsAppProvider Provider,
@@ -38,9 +41,15 @@ internal sealed record ProviderProfile(
     Action<IServiceCollection, string?, IConfiguration> Register,
     string SandboxRecording,
     Func<RecordedExchange, Uri, IEnumerable<KeyValuePair<string, string?>>> SandboxSettings,
-    Func<RecordedExchange, IRequestMessage, string> SandboxBody,
+    Func<RecordedExchange, IRequestMessage, bool, string> SandboxBody,
     WebhookProfile Webhook)
 {
+    /// <summary>Asks the registered sender's gateway for the instance's state (its <c>GetInstanceStateAsync</c>).</summary>
+    public required Func<IServiceProvider, CancellationToken, Task<WhatsAppInstanceStatus>> AskState { get; init; }
+
+    /// <summary>The recorded state exchange the sandbox answers <c>state</c> with (a ready instance).</summary>
+    public required string SandboxStateRecording { get; init; }
+
     /// <summary>Maytapi: product, phone and key.</summary>
     public static readonly ProviderProfile Maytapi = new(
         MaytapiOptions.Provider,
@@ -65,7 +74,11 @@ internal sealed record ProviderProfile(
             // ack-several's first entry is the 'reached' ack (delivered to the phone); the sandbox posts it alone.
             ["maytapi-notifications/ack-delivered.json", "maytapi-notifications/ack-several.json"],
             recording => recording.QueryParameter("secret"),
-            MaytapiNotification));
+            MaytapiNotification))
+    {
+        AskState = (services, cancellationToken) => services.GetRequiredService<IMaytapiSender>().GetInstanceStateAsync(cancellationToken),
+        SandboxStateRecording = "maytapi/list-phones-active-success.json",
+    };
 
     /// <summary>GREEN-API: instance and token; the host is optional and not a credential.</summary>
     public static readonly ProviderProfile GreenApi = new(
@@ -91,7 +104,11 @@ internal sealed record ProviderProfile(
             recording => recording.RequestHeader("Authorization") is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
                 ? header["Bearer ".Length..]
                 : null,
-            GreenApiNotification));
+            GreenApiNotification))
+    {
+        AskState = (services, cancellationToken) => services.GetRequiredService<IGreenApiSender>().GetInstanceStateAsync(cancellationToken),
+        SandboxStateRecording = "green-api/get-state-instance-authorized-success.json",
+    };
 
     /// <summary>Every provider the CLI can send through.</summary>
     public static IReadOnlyList<ProviderProfile> All { get; } = [Maytapi, GreenApi];
@@ -138,10 +155,10 @@ internal sealed record ProviderProfile(
     public string EnvironmentVariable(string key) => SectionName + "__" + key;
 
     /// <summary>
-    /// The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does, and a message id of
-    /// its own (a UUID, as Maytapi's are): a gateway names each message once, and the ledger joins statuses by the id.
+    /// The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does, and on request a
+    /// message id of its own (a UUID, as Maytapi's are).
     /// </summary>
-    private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent)
+    private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent, bool newMessageId)
     {
         var body = JObject.Parse(recording.ResponseBody);
         if (body["data"] is JObject data)
@@ -152,18 +169,25 @@ internal sealed record ProviderProfile(
                 data["chatId"] = chat.Id;
             }
 
-            data["msgId"] = Guid.NewGuid().ToString("D");
+            if (newMessageId)
+            {
+                data["msgId"] = Guid.NewGuid().ToString("D");
+            }
         }
 
         return body.ToString(Newtonsoft.Json.Formatting.None);
     }
 
     /// <summary>
-    /// The recorded body with a message id of its own, 20 upper-case hex digits like the recorded one: a gateway names
-    /// each message once, and the ledger joins statuses by the id.
+    /// The recorded body, on request with a message id of its own, 20 upper-case hex digits like the recorded one.
     /// </summary>
-    private static string GreenApiBody(RecordedExchange recording, IRequestMessage sent)
+    private static string GreenApiBody(RecordedExchange recording, IRequestMessage sent, bool newMessageId)
     {
+        if (!newMessageId)
+        {
+            return recording.ResponseBody;
+        }
+
         var body = JObject.Parse(recording.ResponseBody);
         body["idMessage"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10));
         return body.ToString(Newtonsoft.Json.Formatting.None);

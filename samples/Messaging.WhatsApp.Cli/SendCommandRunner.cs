@@ -65,7 +65,7 @@ internal static class SendCommandRunner
             return await CliApp.ReportAsync(stderr, new Failure(ExitCodes.Usage, "failed: " + problem)).ConfigureAwait(false);
         }
 
-        using var sandbox = useSandbox ? SandboxServer.Start() : null;
+        using var sandbox = useSandbox ? SandboxServer.Start(newMessageIds: command.Key is not null) : null;
         if (sandbox is not null)
         {
             configuration = CliConfiguration.With(configuration, sandbox.SettingsFor(profile));

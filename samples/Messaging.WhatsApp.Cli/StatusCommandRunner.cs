@@ -20,7 +20,7 @@ namespace Messaging.WhatsApp.Cli;
 /// attempt(s))</c>, where the outcome is <c>accepted as message &lt;id&gt;, now &lt;status&gt;</c>, <c>refused</c>,
 /// <c>outcome unknown (it may have been sent)</c> or <c>in flight (no outcome recorded yet)</c>. Then one line per step
 /// of its timeline, indented, its fields apart by two spaces: the time (ISO 8601 UTC), the kind (<c>recorded</c>,
-/// <c>accepted</c>, <c>refused</c>, <c>unknown</c>, <c>status</c>), the status (<c>-</c> for a step that states none),
+/// <c>accepted</c>, <c>refused</c>, <c>unknown</c>, <c>not sent</c>, <c>unresolved</c>, <c>status</c>), the status (<c>-</c> for a step that states none),
 /// the gateway's word (or the error's type), and the error (<c>-</c> when none), last because it may hold spaces.
 /// </remarks>
 internal static class StatusCommandRunner
@@ -30,7 +30,7 @@ internal static class StatusCommandRunner
     /// <param name="stdout">Receives the records and their timelines.</param>
     /// <param name="stderr">Receives the failure line.</param>
     /// <param name="cancellationToken">Cancels the queries.</param>
-    /// <returns>0 when a record was found, 9 when none, 5 when the ledger cannot be read.</returns>
+    /// <returns>0 when a record was found, 11 when none, 5 when the ledger cannot be read.</returns>
     public static async Task<int> RunAsync(StatusCommand command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var ledger = CliLedger.At(command.Ledger);
@@ -106,7 +106,13 @@ internal static class StatusCommandRunner
             LedgerOutcome.Accepted => $"accepted as message {record.MessageId}, now {UpdateLine.StatusName(record.Status)}",
             LedgerOutcome.Refused => "refused",
             LedgerOutcome.Unknown => "outcome unknown (it may have been sent)",
-            _ => "in flight (no outcome recorded yet)",
+            // A send whose process stopped before recording how it ended: a send again with the key treats it so too.
+            LedgerOutcome.Sending when record.LeaseUntil < DateTimeOffset.UtcNow => "outcome unknown (its send stopped before its outcome was recorded; it may have been sent)",
+            LedgerOutcome.Sending => "in flight (no outcome recorded yet)",
+            LedgerOutcome.Queued => "in the outbox (not sent yet)",
+            LedgerOutcome.NotSent => "not sent (the gateway's journal shows it was not sent)",
+            LedgerOutcome.Unresolved => "outcome unresolved (no evidence of what became of it: it may have been sent)",
+            var other => other.ToString(),
         };
         var attempts = record.Attempts == 1 ? "1 attempt" : $"{record.Attempts} attempts";
         return $"{record.IdempotencyKey}: {provider}{registration} to {record.ChatId}: {outcome} (recorded {CliLedger.Time(record.CreatedAt)}, {attempts})";
@@ -119,7 +125,7 @@ internal static class StatusCommandRunner
     {
         // Only an acceptance and a report state a status; the other steps are about the send.
         var status = entry.Kind is "accepted" or "status" ? UpdateLine.StatusName(entry.Status) : "-";
-        return $"  {CliLedger.Time(entry.At)}  {entry.Kind,-8}  {status,-9}  {Field(entry.ProviderStatus)}  {Field(entry.Error)}";
+        return $"  {CliLedger.Time(entry.At)}  {entry.Kind,-10}  {status,-9}  {Field(entry.ProviderStatus)}  {Field(entry.Error)}";
     }
 
     private static string Field(string? text) =>

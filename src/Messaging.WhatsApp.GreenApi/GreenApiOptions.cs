@@ -46,6 +46,13 @@ public sealed class GreenApiOptions : WhatsAppSenderOptions
     /// </summary>
     public string? WebhookToken { get; set; }
 
+    /// <summary>
+    /// How long after a send its absence from the journals is conclusive (<see cref="IGreenApiSender.FindSentMessageAsync"/>):
+    /// GREEN-API says its journals lag up to 2 minutes (<see cref="GreenApiSender.JournalDelay"/>, the default). Longer
+    /// is safer; shorter only for a gateway known to be quicker (a test's). At least 1 s, at most 1 day.
+    /// </summary>
+    public TimeSpan JournalDelay { get; set; } = GreenApiSender.JournalDelay;
+
     /// <summary>The provider's webhooks as the shared receiving machinery needs them.</summary>
     internal static ReceiverDefinition<GreenApiOptions> Receiver { get; } = new(
         Provider,
@@ -68,6 +75,7 @@ public sealed class GreenApiOptions : WhatsAppSenderOptions
     {
         check.Require(IdInstance > 0, "IdInstance is required: the instance number from the GREEN-API console.");
         check.Credential(nameof(ApiTokenInstance), ApiTokenInstance, "the instance token from the GREEN-API console");
+        check.Require(JournalDelay >= TimeSpan.FromSeconds(1) && JournalDelay <= TimeSpan.FromDays(1), "JournalDelay must be at least 1 s and at most 1 day.");
     }
 
     /// <summary>Names the instance without its token.</summary>

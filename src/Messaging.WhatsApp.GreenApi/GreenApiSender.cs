@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +13,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, ISendAttempt<GreenApiSendMessageRequest>
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, IWhatsAppSentMessageJournal, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
 {
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
@@ -33,7 +34,10 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
     internal GreenApiSender(SenderCore<GreenApiOptions, GreenApiClient> core) : base(core) { }
 
-    /// <summary>How late GREEN-API's journals may show a message: up to 2 minutes, as its documentation says.</summary>
+    /// <summary>
+    /// How late GREEN-API's journals may show a message: up to 2 minutes, as its documentation says. The default of
+    /// <see cref="GreenApiOptions.JournalDelay"/>.
+    /// </summary>
     public static TimeSpan JournalDelay { get; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How far apart GREEN-API's clock and this machine's may be, for matching journal times.</summary>
@@ -80,14 +84,53 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
     public async Task<SentMessageLookup> FindSentMessageAsync(ChatAddress chat, string text, DateTimeOffset sentAfter, CancellationToken cancellationToken = default)
     {
         GreenApiRequestValidator.ValidateText(chat, text, null);
-        var now = Core.Time.GetUtcNow();
-        if (sentAfter > now + ClockDifference)
+        var searches = await SearchJournalAsync([new SentMessageQuery(chat, text, sentAfter)], nameof(sentAfter), cancellationToken).ConfigureAwait(false);
+        return searches[0].First;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SentMessageSearch>> FindSentMessagesAsync(IReadOnlyList<SentMessageQuery> queries, CancellationToken cancellationToken = default)
+    {
+        if (queries is not { Count: > 0 })
         {
-            throw new WhatsAppArgumentException(nameof(sentAfter), "must not be in the future: pass the time taken just before the send");
+            throw new WhatsAppArgumentException(nameof(queries), "must hold at least one query");
         }
 
-        // Whole minutes back to the attempt, plus the clock difference; at least one.
-        var minutes = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling((now - sentAfter + ClockDifference).TotalMinutes)));
+        for (var i = 0; i < queries.Count; i++)
+        {
+            if (queries[i] is not { } query || query.Text is null)
+            {
+                throw new WhatsAppArgumentException($"queries[{i}]", "must be a query with a chat and a text");
+            }
+
+            GreenApiRequestValidator.ValidateChat(query.Chat, $"queries[{i}].Chat");
+            GreenApiRequestValidator.ValidateMessage(query.Text, $"queries[{i}].Text");
+        }
+
+        return await SearchJournalAsync(queries, "queries", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One lastOutgoingMessages call, far enough back for the earliest query, and every query judged against every
+    /// entry (<see cref="GreenApiJournal.Judge"/>): its complete matches earliest first; "not found" conclusive only
+    /// when no entry was doubtful and the journal's delay has passed since the query's send.
+    /// </summary>
+    private async Task<IReadOnlyList<SentMessageSearch>> SearchJournalAsync(IReadOnlyList<SentMessageQuery> queries, string field, CancellationToken cancellationToken)
+    {
+        var now = Core.Time.GetUtcNow();
+        var first = queries[0].SentAfter;
+        foreach (var query in queries)
+        {
+            if (query.SentAfter > now + ClockDifference)
+            {
+                throw new WhatsAppArgumentException(field == "queries" ? "queries.SentAfter" : field, "must not be in the future: pass the time taken just before the send");
+            }
+
+            first = query.SentAfter < first ? query.SentAfter : first;
+        }
+
+        // Whole minutes back to the earliest attempt, plus the clock difference; at least one.
+        var minutes = (int)Math.Min(int.MaxValue, Math.Max(1, Math.Ceiling((now - first + ClockDifference).TotalMinutes)));
         ICollection<GreenApiJournalMessage> messages;
         try
         {
@@ -104,28 +147,32 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
         // The window: from the attempt to now, each widened by the clock difference. The earliest complete match is
         // the message (a later one may be a deliberate second send); any doubt keeps "not found" from being conclusive.
-        var earliest = sentAfter - ClockDifference;
         var latest = now + ClockDifference;
-        GreenApiJournalMessage? match = null;
-        var matchTime = default(DateTimeOffset);
-        var doubt = false;
-        foreach (var message in messages)
+        var searches = new List<SentMessageSearch>(queries.Count);
+        foreach (var query in queries)
         {
-            switch (GreenApiJournal.Judge(message, chat, text, earliest, latest, out var time))
+            var earliest = query.SentAfter - ClockDifference;
+            var matches = new List<(SentMessageLookup Lookup, DateTimeOffset Time)>();
+            var doubt = false;
+            foreach (var message in messages)
             {
-                case GreenApiJournal.Verdict.Match when match is null || time < matchTime:
-                    match = message;
-                    matchTime = time;
-                    break;
-                case GreenApiJournal.Verdict.Doubtful:
-                    doubt = true;
-                    break;
+                switch (GreenApiJournal.Judge(message, query.Chat, query.Text, earliest, latest, out var time))
+                {
+                    case GreenApiJournal.Verdict.Match:
+                        matches.Add((SentMessageLookup.Present(message.IdMessage, GreenApiNotificationReader.StatusOf(message.StatusMessage), message.StatusMessage, time), time));
+                        break;
+                    case GreenApiJournal.Verdict.Doubtful:
+                        doubt = true;
+                        break;
+                }
             }
+
+            // Stable: of equal times, the first listed stays first.
+            var ordered = matches.Select((m, index) => (m.Lookup, m.Time, index)).OrderBy(m => m.Time).ThenBy(m => m.index).Select(m => m.Lookup).ToList();
+            searches.Add(new SentMessageSearch(ordered, conclusive: !doubt && now - query.SentAfter >= Core.Options.JournalDelay));
         }
 
-        return match is null
-            ? SentMessageLookup.Absent(conclusive: !doubt && now - sentAfter >= JournalDelay)
-            : SentMessageLookup.Present(match.IdMessage, GreenApiNotificationReader.StatusOf(match.StatusMessage), match.StatusMessage, matchTime);
+        return searches;
     }
 
     /// <inheritdoc />
@@ -165,6 +212,44 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
             GreenApiNotificationReader.StatusOf(message.StatusMessage),
             message.StatusMessage,
             GreenApiJournal.TimeOf(message.Timestamp));
+    }
+
+    /// <inheritdoc />
+    public Task<WhatsAppInstanceStatus> GetInstanceStateAsync(CancellationToken cancellationToken = default) =>
+        Core.InstanceState.AskAsync(AskStateAsync, cancellationToken);
+
+    InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
+
+    /// <summary>A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one.</summary>
+    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
+        notification is GreenApiStateInstanceChangedNotification changed && changed.InstanceData?.IdInstance == Core.Options.IdInstance
+            ? Core.InstanceState.Current with
+            {
+                State = GreenApiInstanceStates.Map(changed.StateInstance),
+                ProviderState = changed.StateInstance,
+                LearnedAt = NotificationJson.FromUnixSeconds(changed.Timestamp) ?? receivedAt,
+                Source = WhatsAppInstanceStateSource.Notification,
+            }
+            : null;
+
+    /// <summary>One getStateInstance call, as a neutral state and GREEN-API's word.</summary>
+    private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
+    {
+        GreenApiStateInstance? answer;
+        try
+        {
+            answer = await Core.Client().GetStateInstanceAsync(Core.Options.IdInstance, RequestSecret.Placeholder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GreenApiException e)
+        {
+            throw GreenApiErrorMap.Map(e, Core.Redactor, Core.Time, readMethod: "getStateInstance");
+        }
+        catch (Exception e) when (Unreached(e, "getStateInstance", cancellationToken) is { } unreached)
+        {
+            throw unreached;
+        }
+
+        return (GreenApiInstanceStates.Map(answer?.StateInstance, nullAnswer: answer is null), answer?.StateInstance);
     }
 
     /// <summary>

@@ -14,8 +14,20 @@ public enum LedgerOutcome
     /// <summary>The gateway refused it, or it failed before its request was written: nothing was sent.</summary>
     Refused = 2,
 
-    /// <summary>It may or may not have been sent (a timeout, a 5xx, a dropped connection, a cancellation).</summary>
+    /// <summary>
+    /// It may or may not have been sent (a timeout, a 5xx, a dropped connection, a cancellation, a process that stopped
+    /// while sending it): the reconciler is looking for evidence.
+    /// </summary>
     Unknown = 3,
+
+    /// <summary>In the outbox: committed with the app's data, waiting for the dispatcher to send it.</summary>
+    Queued = 4,
+
+    /// <summary>An unknown outcome the reconciler settled: the gateway's journal shows it was not sent.</summary>
+    NotSent = 5,
+
+    /// <summary>An unknown outcome no evidence settled by its deadline (<see cref="WhatsAppLedgerOptions.UnresolvedAfter"/>): a person must look.</summary>
+    Unresolved = 6,
 }
 
 /// <summary>A recorded send: the row of the <c>whatsapp_messages</c> table.</summary>
@@ -73,6 +85,24 @@ internal sealed class LedgerMessage
 
     /// <summary>When the gateway says the current status happened, or when it was received, Unix milliseconds.</summary>
     public long? StatusAt { get; set; }
+
+    /// <summary>The message quoted, for an outbox text send.</summary>
+    public string? ReplyTo { get; set; }
+
+    /// <summary>The process sending it (<see cref="LedgerOutcome.Sending"/>), until <see cref="LeaseUntil"/>.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When a send in flight is taken to have died with its process, Unix milliseconds.</summary>
+    public long? LeaseUntil { get; set; }
+
+    /// <summary>When the dispatcher may send it (<see cref="LedgerOutcome.Queued"/>) or the reconciler looks for it again (<see cref="LedgerOutcome.Unknown"/>), Unix milliseconds.</summary>
+    public long? NextAttemptAt { get; set; }
+
+    /// <summary>How often the reconciler looked for evidence.</summary>
+    public int ReconcileAttempts { get; set; }
+
+    /// <summary>Since when an accepted message has reported no sent status in time, Unix milliseconds; null when not stuck.</summary>
+    public long? StuckSince { get; set; }
 }
 
 /// <summary>A status report received for a message: the row of the <c>whatsapp_status_events</c> table.</summary>

@@ -29,6 +29,8 @@ public static class WhatsAppLedgerModelBuilderExtensions
             message.Property(m => m.MessageId).HasMaxLength(200);
             message.Property(m => m.ErrorType).HasMaxLength(200);
             message.Property(m => m.ProviderCode).HasMaxLength(100);
+            message.Property(m => m.ReplyTo).HasMaxLength(200);
+            message.Property(m => m.LeaseOwner).HasMaxLength(100);
 
             // One record per key and sender: the constraint that makes a second send with the key find the first.
             message.HasIndex(m => new { m.Provider, m.RegistrationName, m.IdempotencyKey }).IsUnique();
@@ -36,6 +38,11 @@ public static class WhatsAppLedgerModelBuilderExtensions
             message.HasIndex(m => new { m.ChatId, m.CreatedAt });
             message.HasIndex(m => m.CreatedAt);
             message.HasIndex(m => new { m.Status, m.CreatedAt });
+
+            // The dispatcher's and the reconciler's work: what is due, per chat in order, and leases that ran out.
+            message.HasIndex(m => new { m.Outcome, m.NextAttemptAt });
+            message.HasIndex(m => new { m.Outcome, m.LeaseUntil });
+            message.HasIndex(m => new { m.Provider, m.RegistrationName, m.ChatId, m.Id });
         });
 
         modelBuilder.Entity<LedgerStatusEvent>(status =>

@@ -29,6 +29,11 @@ public sealed class LedgerRecord
         ProviderCode = row.ProviderCode;
         Status = row.Status;
         StatusAt = row.StatusAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
+        ReplyTo = row.ReplyTo;
+        LeaseUntil = row.LeaseUntil is { } lease ? DateTimeOffset.FromUnixTimeMilliseconds(lease) : null;
+        NextAttemptAt = row.NextAttemptAt is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null;
+        ReconcileAttempts = row.ReconcileAttempts;
+        StuckSince = row.StuckSince is { } stuck ? DateTimeOffset.FromUnixTimeMilliseconds(stuck) : null;
     }
 
     /// <summary>The record's number in the ledger.</summary>
@@ -94,6 +99,21 @@ public sealed class LedgerRecord
     /// <summary>When the gateway says <see cref="Status"/> happened (or when it was received), or null.</summary>
     public DateTimeOffset? StatusAt { get; }
 
+    /// <summary>The message quoted, for an outbox text send.</summary>
+    public string? ReplyTo { get; }
+
+    /// <summary>While in flight (<see cref="LedgerOutcome.Sending"/>): when the ledger takes the process sending it to have stopped.</summary>
+    public DateTimeOffset? LeaseUntil { get; }
+
+    /// <summary>When the dispatcher may send it (in the outbox) or the reconciler looks for it again (unknown).</summary>
+    public DateTimeOffset? NextAttemptAt { get; }
+
+    /// <summary>How often the reconciler looked for evidence of what became of it.</summary>
+    public int ReconcileAttempts { get; }
+
+    /// <summary>Since when it has been flagged stuck (accepted, no sent status in time); null when not stuck.</summary>
+    public DateTimeOffset? StuckSince { get; }
+
     /// <summary>The record, for logs: key, outcome, message id and status; no chat or text.</summary>
     /// <returns>E.g. <c>order-42: accepted BAE5F4886F6F2D05, delivered</c>.</returns>
     public override string ToString() =>
@@ -141,6 +161,9 @@ public sealed class LedgerQuery
 
     /// <summary>How the send ended.</summary>
     public LedgerOutcome? Outcome { get; init; }
+
+    /// <summary>True: only messages flagged stuck; false: only those that are not.</summary>
+    public bool? Stuck { get; init; }
 
     /// <summary>How many, newest first; 100 by default, at most <see cref="MaxLimit"/>.</summary>
     public int Limit { get; init; } = 100;

@@ -10,8 +10,9 @@ namespace Messaging.WhatsApp.Ledger;
 
 /// <summary>
 /// The ledger's side of every send (<see cref="IWhatsAppSendRecorder"/>): the intent recorded under a unique key
-/// before the request, and the outcome after it. The unique index does the deciding: of two sends with one key, in
-/// threads or processes, one inserts the record and sends; the other finds it and answers from it.
+/// before the request, leased to this process for <see cref="WhatsAppLedgerOptions.SendLease"/>, and the outcome after
+/// it. The unique index does the deciding: of two sends with one key, in threads or processes, one inserts the record
+/// and sends; the other finds it and answers from it. An outbox send arrives already claimed by the dispatcher.
 /// </summary>
 internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
 {
@@ -36,10 +37,21 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
     {
         var details = new WhatsAppErrorDetails(intent.Provider);
         var hash = LedgerDatabase.Hash(intent.Content);
-        var key = intent.IdempotencyKey ?? "auto:" + Guid.NewGuid().ToString("N");
-        var deadline = _time.GetTimestamp();
         try
         {
+            if (LedgerProcess.DispatchedRecord is { } dispatched)
+            {
+                // The dispatcher claimed this record and sends its text: the content it was enqueued with, now in the
+                // provider's words, is what its key stands for from here on.
+                await _database.RunAsync(
+                    context => context.Set<LedgerMessage>().Where(m => m.Id == dispatched).ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentHash, hash).SetProperty(m => m.Instance, intent.Instance), cancellationToken),
+                    cancellationToken).ConfigureAwait(false);
+                _records.AddOrUpdate(intent, new StrongBox<long>(dispatched));
+                return null;
+            }
+
+            var key = intent.IdempotencyKey ?? "auto:" + Guid.NewGuid().ToString("N");
+            var waitingSince = _time.GetTimestamp();
             while (true)
             {
                 if (await TryInsertAsync(intent, key, hash, cancellationToken).ConfigureAwait(false) is { } inserted)
@@ -59,20 +71,27 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                     continue;
                 }
 
-                if (!string.Equals(existing.ContentHash, hash, StringComparison.Ordinal))
+                if (existing.Outcome != LedgerOutcome.Queued && !string.Equals(existing.ContentHash, hash, StringComparison.Ordinal))
                 {
                     throw new WhatsAppIdempotencyConflictException(key, details);
                 }
 
+                var now = Now();
                 switch (existing.Outcome)
                 {
                     case LedgerOutcome.Accepted:
                         return new SendResult(intent.Provider, existing.MessageId!, existing.ChatId);
-                    case LedgerOutcome.Unknown:
+                    case LedgerOutcome.Unknown or LedgerOutcome.Unresolved:
+                    case LedgerOutcome.Sending when existing.LeaseUntil < now:
                         throw new WhatsAppOutcomeUnknownException(
-                            $"An earlier send with the idempotency key '{key}' has an unknown outcome (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}): it may have been sent. Nothing was sent now; find out what became of it before sending again.",
+                            $"An earlier send with the idempotency key '{key}' has an unknown outcome (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}): it may have been sent. Nothing was sent now; "
+                            + (_options.Reconcile ? "the ledger's reconciler settles it." : "nothing settles it while the ledger's reconciler is off."),
                             details);
-                    case LedgerOutcome.Refused when await TryTakeOverAsync(existing, intent, cancellationToken).ConfigureAwait(false):
+                    case LedgerOutcome.NotSent:
+                        throw new WhatsAppException(
+                            $"An earlier send with the idempotency key '{key}' was settled as not sent (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}); nothing was sent now. Send it with a new key, or let the ledger resend it (ResendNotSent).",
+                            details);
+                    case LedgerOutcome.Refused when await TryTakeOverAsync(existing, intent, hash, cancellationToken).ConfigureAwait(false):
                         // Nothing of it was sent: this send is its next attempt, under the same record.
                         _records.AddOrUpdate(intent, new StrongBox<long>(existing.Id));
                         return null;
@@ -80,7 +99,8 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         // Another send took it over first: wait for that one as for any in flight.
                         continue;
                     default:
-                        if (_time.GetElapsedTime(deadline) >= _options.InFlightWait)
+                        // In flight here or elsewhere, or in the outbox for the dispatcher: wait, then give up typed.
+                        if (_time.GetElapsedTime(waitingSince) >= _options.InFlightWait)
                         {
                             throw new WhatsAppSendInProgressException(key, DateTimeOffset.FromUnixTimeMilliseconds(existing.AttemptedAt), details);
                         }
@@ -105,18 +125,39 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
 
         _records.Remove(intent);
         var error = failure as WhatsAppException;
+        var now = Now();
         var outcome = result is not null ? LedgerOutcome.Accepted
             : error is not null and not WhatsAppOutcomeUnknownException ? LedgerOutcome.Refused
             // The caller's cancellation, or anything else: the request may have been written.
             : LedgerOutcome.Unknown;
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var keepText = _options.KeepText || outcome == LedgerOutcome.Unknown;
+        var attempts = 0;
+        if (outcome == LedgerOutcome.Refused && error!.IsSafeToRetry && LedgerProcess.DispatchedRecord == id.Value)
+        {
+            attempts = await _database.RunAsync(
+                context => context.Set<LedgerMessage>().Where(m => m.Id == id.Value).Select(m => m.Attempts).SingleAsync(cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            if (attempts < _options.DispatchMaxAttempts)
+            {
+                // Nothing was sent, and the gateway may take it later: back to the outbox, after a wait.
+                outcome = LedgerOutcome.Queued;
+            }
+        }
+
+        var keepText = _options.KeepText || outcome is LedgerOutcome.Unknown or LedgerOutcome.Queued;
+        var nextAttempt = outcome switch
+        {
+            LedgerOutcome.Queued => now + (long)Math.Min(TimeSpan.FromMinutes(10).TotalMilliseconds, 5000 * Math.Pow(2, Math.Max(0, attempts - 1))),
+            LedgerOutcome.Unknown => now,
+            _ => (long?)null,
+        };
+        var owner = LedgerProcess.Owner;
 
         // Plain values only in the update, and only the columns this outcome changes: EF Core evaluates any other
         // expression of the caller's (a conditional, a method call) and translates each setter that reads the row on
         // every call, which cost more than the update itself (docs/benchmarks.md). The status columns need no
-        // condition: a record has no message id before this update, so no report can have moved its status yet.
+        // condition: a record in flight (Sending) has no message id, so no report can have moved its status yet.
         var recordId = id.Value;
+        var settledAt = outcome == LedgerOutcome.Queued ? (long?)null : now;
         var messageId = result?.MessageId;
         var errorType = failure?.GetType().Name;
         var errorMessage = failure?.Message;
@@ -125,12 +166,16 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
         await _database.RunAsync(
             async context =>
             {
-                await context.Set<LedgerMessage>().Where(m => m.Id == recordId).ExecuteUpdateAsync(
+                var messages = context.Set<LedgerMessage>().Where(m => m.Id == recordId);
+                var updated = await messages.Where(m => m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner).ExecuteUpdateAsync(
                     set =>
                     {
                         set
                             .SetProperty(m => m.Outcome, outcome)
-                            .SetProperty(m => m.SettledAt, now)
+                            .SetProperty(m => m.SettledAt, settledAt)
+                            .SetProperty(m => m.LeaseOwner, (string?)null)
+                            .SetProperty(m => m.LeaseUntil, (long?)null)
+                            .SetProperty(m => m.NextAttemptAt, nextAttempt)
                             .SetProperty(m => m.MessageId, messageId)
                             .SetProperty(m => m.ErrorType, errorType)
                             .SetProperty(m => m.ErrorMessage, errorMessage)
@@ -150,7 +195,24 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         }
                     },
                     cancellationToken).ConfigureAwait(false);
-                if (result is not null)
+                if (updated == 0 && result is not null)
+                {
+                    // The lease ran out before the answer came (the reconciler took the send for dead): an accepted
+                    // answer is still the best evidence of what became of it.
+                    updated = await messages.Where(m => m.Outcome == LedgerOutcome.Unknown || m.Outcome == LedgerOutcome.Unresolved).ExecuteUpdateAsync(
+                        set => set
+                            .SetProperty(m => m.Outcome, LedgerOutcome.Accepted)
+                            .SetProperty(m => m.SettledAt, now)
+                            .SetProperty(m => m.NextAttemptAt, (long?)null)
+                            .SetProperty(m => m.MessageId, result.MessageId)
+                            .SetProperty(m => m.Text, m => _options.KeepText ? m.Text : null)
+                            .SetProperty(m => m.Status, m => m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
+                            .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
+                            .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank),
+                        cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result is not null && updated > 0)
                 {
                     // Statuses that arrived before the send returned its id are applied now.
                     await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
@@ -161,10 +223,10 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts the intent; its id, or null when the key is taken.</summary>
+    /// <summary>Inserts the intent, leased to this process; its id, or null when the key is taken.</summary>
     private Task<long?> TryInsertAsync(WhatsAppSendIntent intent, string key, string hash, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Now();
         var record = new LedgerMessage
         {
             Provider = intent.Provider.Name,
@@ -172,13 +234,15 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             Instance = intent.Instance,
             IdempotencyKey = key,
             KeyGenerated = intent.IdempotencyKey is null,
-            ChatId = intent.ChatId,
+            ChatId = LedgerProcess.Chat(intent.ChatId),
             ContentHash = hash,
             Text = intent.Text,
             CreatedAt = now,
             AttemptedAt = now,
             Attempts = 1,
             Outcome = LedgerOutcome.Sending,
+            LeaseOwner = LedgerProcess.Owner,
+            LeaseUntil = now + (long)_options.SendLease.TotalMilliseconds,
         };
         return _database.RunAsync<long?>(
             async context =>
@@ -201,9 +265,10 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
     /// Claims a refused record for a new attempt; false when another send claimed it first. Nothing was sent of a
     /// refused send, so attempting it again is not a second send.
     /// </summary>
-    private Task<bool> TryTakeOverAsync(LedgerMessage refused, WhatsAppSendIntent intent, CancellationToken cancellationToken)
+    private Task<bool> TryTakeOverAsync(LedgerMessage refused, WhatsAppSendIntent intent, string hash, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Now();
+        var leaseUntil = now + (long)_options.SendLease.TotalMilliseconds;
         return _database.RunAsync(
             async context => await context.Set<LedgerMessage>()
                 .Where(m => m.Id == refused.Id && m.Outcome == LedgerOutcome.Refused && m.Attempts == refused.Attempts)
@@ -213,10 +278,15 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         .SetProperty(m => m.Attempts, refused.Attempts + 1)
                         .SetProperty(m => m.AttemptedAt, now)
                         .SetProperty(m => m.SettledAt, (long?)null)
+                        .SetProperty(m => m.LeaseOwner, LedgerProcess.Owner)
+                        .SetProperty(m => m.LeaseUntil, leaseUntil)
+                        .SetProperty(m => m.ContentHash, hash)
                         .SetProperty(m => m.Text, intent.Text),
                     cancellationToken).ConfigureAwait(false) == 1,
             cancellationToken);
     }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static string Time(long unixMilliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -47,7 +47,7 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
             RegistrationName = update.RegistrationName,
             Instance = Shortened(update.Instance),
             MessageId = update.MessageId,
-            ChatId = Shortened(update.ChatId),
+            ChatId = update.ChatId is null ? null : Shortened(LedgerProcess.Chat(update.ChatId)),
             Status = update.Status,
             StatusRank = StatusRanks.Of(update.Status),
             ProviderStatus = Shortened(update.ProviderStatus) ?? string.Empty,
@@ -102,10 +102,18 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
         await context.Set<LedgerMessage>()
             .Where(m => m.Provider == provider && m.MessageId == messageId && m.StatusRank < rank)
             .ExecuteUpdateAsync(
-                set => set
-                    .SetProperty(m => m.Status, status)
-                    .SetProperty(m => m.StatusRank, rank)
-                    .SetProperty(m => m.StatusAt, at),
+                set =>
+                {
+                    set
+                        .SetProperty(m => m.Status, status)
+                        .SetProperty(m => m.StatusRank, rank)
+                        .SetProperty(m => m.StatusAt, at);
+                    if (rank >= 2)
+                    {
+                        // A message that reports sent (or anything after) is no longer stuck.
+                        set.SetProperty(m => m.StuckSince, (long?)null);
+                    }
+                },
                 cancellationToken).ConfigureAwait(false);
     }
 

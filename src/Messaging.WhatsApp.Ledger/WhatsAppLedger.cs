@@ -94,6 +94,11 @@ internal sealed class WhatsAppLedger : IWhatsAppLedger
                     messages = messages.Where(m => m.Outcome == outcome);
                 }
 
+                if (query.Stuck is { } stuck)
+                {
+                    messages = stuck ? messages.Where(m => m.StuckSince != null) : messages.Where(m => m.StuckSince == null);
+                }
+
                 return messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(query.Limit).ToListAsync(cancellationToken);
             },
             cancellationToken).ConfigureAwait(false);
@@ -136,6 +141,8 @@ internal sealed class WhatsAppLedger : IWhatsAppLedger
             {
                 LedgerOutcome.Accepted => (new LedgerTimelineEntry(settled, "accepted", WhatsAppMessageStatus.Queued, null, null, settled), 1),
                 LedgerOutcome.Refused => (new LedgerTimelineEntry(settled, "refused", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
+                LedgerOutcome.NotSent => (new LedgerTimelineEntry(settled, "not sent", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
+                LedgerOutcome.Unresolved => (new LedgerTimelineEntry(settled, "unresolved", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
                 _ => (new LedgerTimelineEntry(settled, "unknown", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
             });
         }

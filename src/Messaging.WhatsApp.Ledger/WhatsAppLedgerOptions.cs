@@ -36,9 +36,100 @@ public sealed class WhatsAppLedgerOptions
     /// </summary>
     public LedgerSqliteSynchronous SqliteSynchronous { get; set; } = LedgerSqliteSynchronous.Normal;
 
+    /// <summary>
+    /// How long a send may be in flight before the ledger takes the process sending it to have stopped: the record then
+    /// becomes an unknown outcome for the reconciler, and is never sent again blindly. It must be longer than the
+    /// longest send (the sender's Timeout times its attempts, plus any rate-limit wait). Default 10 minutes; at least 1
+    /// minute, at most 1 day.
+    /// </summary>
+    public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Runs the outbox dispatcher in this process (a hosted service): it sends the messages apps add with
+    /// <c>EnqueueWhatsAppText</c> once their transaction has committed. Every replica may run it; they share the work
+    /// without sending anything twice. Default false.
+    /// </summary>
+    public bool DispatchOutbox { get; set; }
+
+    /// <summary>How long the dispatcher waits when the outbox had nothing due. Default 1 s.</summary>
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many messages the dispatcher claims at a time. Default 100.</summary>
+    public int DispatchBatchSize { get; set; } = 100;
+
+    /// <summary>How many of them it sends at once (one chat's messages always one after another). Default 8.</summary>
+    public int DispatchConcurrency { get; set; } = 8;
+
+    /// <summary>
+    /// How many times the dispatcher attempts a message whose sends failed with an error that is safe to retry (rate
+    /// limited, instance not ready, no connection), waiting twice as long each time from 5 s up to 10 minutes, before it
+    /// records it refused. Errors that are not safe to retry are recorded at once. Default 10.
+    /// </summary>
+    public int DispatchMaxAttempts { get; set; } = 10;
+
+    /// <summary>
+    /// Runs the reconciler in this process (a hosted service): it settles unknown outcomes, flags stuck messages and
+    /// deletes old records. Default true; an app whose replicas share one database may run it in each (it never
+    /// settles a record twice).
+    /// </summary>
+    public bool Reconcile { get; set; } = true;
+
+    /// <summary>How often the reconciler runs. Default 10 s.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The deadline of an unknown outcome: one no evidence settled this long after its send is
+    /// <see cref="LedgerOutcome.Unresolved"/> and reported (a warning, the metric <c>whatsapp.ledger.unresolved</c>,
+    /// <see cref="IWhatsAppLedgerHandler.OnUnresolvedAsync"/>). Default 30 minutes.
+    /// </summary>
+    public TimeSpan UnresolvedAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Sends a message again that the reconciler settled as <see cref="LedgerOutcome.NotSent"/> (the gateway's journal
+    /// shows it did not go out), through the outbox. Off by default: it is reported instead.
+    /// </summary>
+    public bool ResendNotSent { get; set; }
+
+    /// <summary>
+    /// How long an accepted message may go without a sent status before it is flagged stuck (a warning, the metric
+    /// <c>whatsapp.ledger.stuck</c>, <see cref="IWhatsAppLedgerHandler.OnStuckAsync"/>, a query): a gateway keeps
+    /// messages queued while its phone is offline. It stays flagged until a status arrives. Default 15 minutes.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long records and their statuses are kept; older ones are deleted in the background, a batch at a time. Default 90 days.</summary>
+    public TimeSpan RetainFor { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How many records one retention step deletes. Default 500.</summary>
+    public int RetentionBatchSize { get; set; } = 500;
+
     internal List<string> Problems()
     {
         var problems = new List<string>();
+        if (SendLease < TimeSpan.FromMinutes(1) || SendLease > TimeSpan.FromDays(1))
+        {
+            problems.Add("WhatsAppLedger:SendLease must be between 1 minute and 1 day.");
+        }
+
+        if (DispatchInterval <= TimeSpan.Zero || ReconcileInterval <= TimeSpan.Zero)
+        {
+            problems.Add("WhatsAppLedger:DispatchInterval and ReconcileInterval must be positive.");
+        }
+
+        if (DispatchBatchSize is < 1 or > 10_000 || DispatchConcurrency is < 1 or > 256 || DispatchMaxAttempts is < 1 or > 100)
+        {
+            problems.Add("WhatsAppLedger:DispatchBatchSize must be 1 to 10,000, DispatchConcurrency 1 to 256, DispatchMaxAttempts 1 to 100.");
+        }
+
+        if (UnresolvedAfter <= TimeSpan.Zero || StuckAfter <= TimeSpan.Zero || RetainFor < TimeSpan.FromHours(1))
+        {
+            problems.Add("WhatsAppLedger:UnresolvedAfter and StuckAfter must be positive, RetainFor at least 1 hour.");
+        }
+
+        if (RetentionBatchSize is < 1 or > 100_000)
+        {
+            problems.Add("WhatsAppLedger:RetentionBatchSize must be 1 to 100,000.");
+        }
         if (InFlightWait < TimeSpan.Zero || InFlightWait > TimeSpan.FromMinutes(10))
         {
             problems.Add("WhatsAppLedger:InFlightWait must be between 0 and 10 minutes.");

@@ -92,6 +92,33 @@ public static class WhatsAppLedgerServiceCollectionExtensions
         services.AddSingleton<IWhatsAppSendRecorder>(sp => sp.GetRequiredService<LedgerSendRecorder>());
         services.AddSingleton<IWhatsAppLedger, WhatsAppLedger>();
         services.AddWhatsAppUpdateHandler<LedgerStatuses>();
+        services.AddSingleton<LedgerReconciler>();
+        services.AddSingleton<LedgerDispatcher>();
+        if (options.Reconcile)
+        {
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LedgerReconciler>());
+        }
+
+        if (options.DispatchOutbox)
+        {
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LedgerDispatcher>());
+        }
+
         return options;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> to hear what the ledger's reconciler finds: unresolved outcomes, messages
+    /// not sent, stuck messages. It is resolved in a scope of its own for each.
+    /// </summary>
+    /// <typeparam name="THandler">The handler.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddWhatsAppLedgerHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IWhatsAppLedgerHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddScoped<IWhatsAppLedgerHandler, THandler>();
+        return services;
     }
 }

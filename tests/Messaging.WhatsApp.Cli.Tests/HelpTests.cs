@@ -41,6 +41,7 @@ public sealed class HelpTests
             }
 
             Assert.That(run.Stdout, Does.Match(@"(?m)^  listen +\S"), "the listen command, with its description");
+            Assert.That(run.Stdout, Does.Match(@"(?m)^  state +\S"), "the state command, with its description");
             Assert.That(run.Stdout, Does.Match(@"(?m)^  status <key> +\S"), "the status command, with its description");
             Assert.That(run.Stdout, Does.Contain(CliLedger.DefaultPath), "where the ledger is kept");
             foreach (var setting in Settings)
@@ -49,7 +50,7 @@ public sealed class HelpTests
             }
 
             Assert.That(run.Stdout, Does.Contain("user secrets"));
-            foreach (var code in Enumerable.Range(0, 10))
+            foreach (var code in Enumerable.Range(0, 12))
             {
                 Assert.That(run.Stdout, Does.Match($@"(?m)^  {code} \S"), $"exit code {code}");
             }

@@ -64,9 +64,19 @@ namespace Messaging.WhatsApp.Ledger.Migrations.Sqlite
                     b.Property<bool>("KeyGenerated")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MessageId")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Outcome")
                         .HasColumnType("INTEGER");
@@ -80,9 +90,16 @@ namespace Messaging.WhatsApp.Ledger.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ReconcileAttempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RegistrationName")
                         .IsRequired()
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyTo")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SettledAt")
@@ -97,6 +114,9 @@ namespace Messaging.WhatsApp.Ledger.Migrations.Sqlite
                     b.Property<int>("StatusRank")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("StuckSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Text")
                         .HasColumnType("TEXT");
 
@@ -106,12 +126,18 @@ namespace Messaging.WhatsApp.Ledger.Migrations.Sqlite
 
                     b.HasIndex("ChatId", "CreatedAt");
 
+                    b.HasIndex("Outcome", "LeaseUntil");
+
+                    b.HasIndex("Outcome", "NextAttemptAt");
+
                     b.HasIndex("Provider", "MessageId");
 
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("Provider", "RegistrationName", "IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("Provider", "RegistrationName", "ChatId", "Id");
 
                     b.ToTable("whatsapp_messages", (string)null);
                 });

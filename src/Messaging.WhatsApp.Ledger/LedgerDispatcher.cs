@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Messaging.WhatsApp.Ledger;
+
+/// <summary>
+/// Sends what the outbox holds, in every replica that runs it (<see cref="WhatsAppLedgerOptions.DispatchOutbox"/>). A
+/// replica claims a message by leasing it (a conditional update that one replica alone wins), sends it through the
+/// registered sender with its key (validation, retries and the rate limit apply), and the recorder records the
+/// outcome. A message is claimed only when no earlier message to the same chat is still in the outbox or in flight, so
+/// one chat's messages go out in the order they were added. A replica that dies holding a lease leaves the message in
+/// flight; when the lease runs out the reconciler treats it as an unknown outcome, never as a message to send again.
+/// </summary>
+internal sealed partial class LedgerDispatcher : BackgroundService
+{
+    private readonly IServiceProvider _services;
+    private readonly LedgerDatabase _database;
+    private readonly WhatsAppLedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public LedgerDispatcher(IServiceProvider services, LedgerDatabase database, WhatsAppLedgerOptions options, TimeProvider time, ILogger<LedgerDispatcher> logger)
+    {
+        _services = services;
+        _database = database;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DispatchOnceAsync(stoppingToken).ConfigureAwait(false) == 0)
+                {
+                    await Task.Delay(_options.DispatchInterval, _time, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // The database is away, say: the outbox waits for it; nothing is lost, nothing is sent twice.
+                LogFailed(_logger, e);
+                try
+                {
+                    await Task.Delay(_options.DispatchInterval, _time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims what is due (at most a batch) and sends it; how many it claimed.</summary>
+    internal async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimAsync(cancellationToken).ConfigureAwait(false);
+        if (claimed.Count > 0)
+        {
+            await Parallel.ForEachAsync(
+                claimed,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.DispatchConcurrency, CancellationToken = CancellationToken.None },
+                (record, _) => new ValueTask(SendAsync(record)))
+                .ConfigureAwait(false);
+        }
+
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// The due messages that are first in their chat, leased to this process one by one: a lease another replica took
+    /// first is simply not this one's.
+    /// </summary>
+    private async Task<List<LedgerMessage>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var candidates = await _database.RunAsync(
+            context =>
+            {
+                var messages = context.Set<LedgerMessage>();
+                return messages.AsNoTracking()
+                    .Where(m => m.Outcome == LedgerOutcome.Queued && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
+                    .Where(m => !messages.Any(o => o.Provider == m.Provider && o.RegistrationName == m.RegistrationName && o.ChatId == m.ChatId && o.Id < m.Id
+                        && (o.Outcome == LedgerOutcome.Queued || o.Outcome == LedgerOutcome.Sending)))
+                    .OrderBy(m => m.Id)
+                    .Take(_options.DispatchBatchSize)
+                    .ToListAsync(cancellationToken);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var claimed = new List<LedgerMessage>(candidates.Count);
+        var owner = LedgerProcess.Owner;
+        var leaseUntil = now + (long)_options.SendLease.TotalMilliseconds;
+        foreach (var candidate in candidates)
+        {
+            var won = await _database.RunAsync(
+                context => context.Set<LedgerMessage>()
+                    .Where(m => m.Id == candidate.Id && m.Outcome == LedgerOutcome.Queued && m.Attempts == candidate.Attempts)
+                    .ExecuteUpdateAsync(
+                        set => set
+                            .SetProperty(m => m.Outcome, LedgerOutcome.Sending)
+                            .SetProperty(m => m.LeaseOwner, owner)
+                            .SetProperty(m => m.LeaseUntil, leaseUntil)
+                            .SetProperty(m => m.AttemptedAt, now)
+                            .SetProperty(m => m.Attempts, candidate.Attempts + 1)
+                            .SetProperty(m => m.NextAttemptAt, (long?)null),
+                        cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            if (won == 1)
+            {
+                claimed.Add(candidate);
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>Sends one claimed message; the recorder records how it ended.</summary>
+    private async Task SendAsync(LedgerMessage record)
+    {
+        LedgerProcess.DispatchedRecord = record.Id;
+        try
+        {
+            var sender = Sender(record);
+            await sender.SendTextAsync(ChatAddress.Parse(record.ChatId), record.Text!, record.ReplyTo, new SendOptions { IdempotencyKey = record.IdempotencyKey }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WhatsAppException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Recorded by the recorder when the send began; a message that never reached the sender (no sender under
+            // its name, a text it refuses) is recorded here: nothing was sent.
+            await RefuseUnsentAsync(record, e).ConfigureAwait(false);
+            LogNotSent(_logger, record.IdempotencyKey, e.GetType().Name);
+        }
+        finally
+        {
+            LedgerProcess.DispatchedRecord = null;
+        }
+    }
+
+    private IWhatsAppSender Sender(LedgerMessage record)
+    {
+        var sender = record.RegistrationName.Length == 0
+            ? _services.GetRequiredService<IWhatsAppSender>()
+            : _services.GetRequiredKeyedService<IWhatsAppSender>(record.RegistrationName);
+        return sender.Provider.Name == record.Provider
+            ? sender
+            : throw new InvalidOperationException($"The sender registered as '{record.RegistrationName}' is {sender.Provider.DisplayName}, not the {record.Provider} the message was added for.");
+    }
+
+    /// <summary>A claimed message that the recorder never saw (it is still this process's, in flight): refused, nothing sent.</summary>
+    private Task<int> RefuseUnsentAsync(LedgerMessage record, Exception error)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var owner = LedgerProcess.Owner;
+        return _database.RunAsync(
+            context => context.Set<LedgerMessage>()
+                .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner && m.ContentHash == record.ContentHash)
+                .ExecuteUpdateAsync(
+                    set => set
+                        .SetProperty(m => m.Outcome, LedgerOutcome.Refused)
+                        .SetProperty(m => m.SettledAt, now)
+                        .SetProperty(m => m.LeaseOwner, (string?)null)
+                        .SetProperty(m => m.LeaseUntil, (long?)null)
+                        .SetProperty(m => m.ErrorType, error.GetType().Name)
+                        .SetProperty(m => m.ErrorMessage, error.Message),
+                    CancellationToken.None),
+            CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox message {Key} ended with {Error}; its record says what became of it")]
+    private static partial void LogNotSent(ILogger logger, string key, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox dispatcher failed; it tries again after its interval, and nothing it had claimed is sent twice")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

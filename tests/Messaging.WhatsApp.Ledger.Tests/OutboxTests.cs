@@ -1,0 +1,209 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using NUnit.Framework;
+
+namespace Messaging.WhatsApp.Ledger.Tests;
+
+/// <summary>
+/// The outbox on SQLite: messages saved with the app's data in its transaction and sent after it commits, through the
+/// registered sender, once each; one chat's messages in order; refusals recorded, retried only when safe; replicas that
+/// share the work without sending anything twice.
+/// </summary>
+public sealed class OutboxTests
+{
+    [Test]
+    public async Task Enqueue_CommittedWithTheOrder_SentOnceAfterTheCommit_RecordedAccepted()
+    {
+        await using var host = await OutboxHost.StartAsync();
+
+        await host.OrderAsync(42, OutboxHost.ChatA, "Order 42 confirmed");
+        var beforeDispatch = await host.RecordAsync("order-42");
+        await host.DrainAsync();
+        await host.DrainAsync();
+
+        var record = await host.RecordAsync("order-42");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await host.OrdersAsync(), Is.EqualTo(1));
+            Assert.That(beforeDispatch.Outcome, Is.EqualTo(LedgerOutcome.Queued));
+            Assert.That(host.Gateway.Requests.Select(r => (string?)r["message"]), Is.EqualTo(new[] { "Order 42 confirmed" }), "sent once");
+            Assert.That(host.Gateway.Requests.Single()["chatId"]!.ToString(), Is.EqualTo(OutboxHost.ChatA.Id));
+            Assert.That(record.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
+            Assert.That(record.MessageId, Is.EqualTo("ID-1"));
+            Assert.That(record.Instance, Is.EqualTo("1101000001"));
+            Assert.That(record.Text, Is.Null, "settled: the text is gone");
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_TransactionRolledBack_NothingRecordedNothingSent()
+    {
+        await using var host = await OutboxHost.StartAsync();
+
+        await host.OrderAsync(43, OutboxHost.ChatA, "Never", commit: false);
+        await host.DrainAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await host.OrdersAsync(), Is.Zero);
+            Assert.That(await host.Ledger.FindByKeyAsync("order-43"), Is.Null);
+            Assert.That(host.Gateway.Count, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_OneChatsMessages_OneAtATimeInTheOrderAdded_OtherChatsMeanwhile()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        await host.OrderAsync(1, OutboxHost.ChatA, "A1");
+        await host.OrderAsync(2, OutboxHost.ChatA, "A2");
+        await host.OrderAsync(3, OutboxHost.ChatB, "B1");
+        await host.OrderAsync(4, OutboxHost.ChatA, "A3");
+        await using var replica = await OutboxHost.StartAsync(database: host.Database, gateway: host.Gateway, clock: host.Clock);
+        var release = host.Gateway.Hold();
+
+        var first = host.Dispatcher.DispatchOnceAsync(CancellationToken.None);
+        while (host.Gateway.Count < 2)
+        {
+            await Task.Delay(10);
+        }
+
+        // A1 and B1 are in flight: the replica finds nothing it may send (A2 waits for A1).
+        var byReplica = await replica.Dispatcher.DispatchOnceAsync(CancellationToken.None);
+        release.SetResult();
+        await first;
+        await host.DrainAsync();
+
+        var order = host.Gateway.Requests.Select(r => (string)r["message"]!).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(byReplica, Is.Zero);
+            Assert.That(order.Where(t => t.StartsWith('A')), Is.EqualTo(new[] { "A1", "A2", "A3" }));
+            Assert.That(order.Take(2), Is.EquivalentTo(new[] { "A1", "B1" }), "B1 did not wait for chat A");
+            Assert.That(order, Has.Count.EqualTo(4));
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_RefusedAsInvalid_RecordedRefused_NotAttemptedAgain()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        host.Gateway.Answer = _ => Task.FromResult(ScriptedGateway.Json(400, """{"statusCode":400,"message":"Validation failed"}"""));
+        await host.OrderAsync(5, OutboxHost.ChatA, "Refused");
+
+        await host.DrainAsync();
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        await host.DrainAsync();
+
+        var record = await host.RecordAsync("order-5");
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Outcome, Is.EqualTo(LedgerOutcome.Refused));
+            Assert.That(record.ErrorType, Is.EqualTo(nameof(WhatsAppRequestRejectedException)));
+            Assert.That(host.Gateway.Count, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_RateLimited_BackInTheOutboxForLater_ThenSentOnce()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        host.Gateway.Answer = n => Task.FromResult(n == 1 ? ScriptedGateway.Json(429, string.Empty) : ScriptedGateway.Success("ID-" + n));
+        host.Gateway.Journaled = n => n != 1;
+        await host.OrderAsync(6, OutboxHost.ChatA, "Later");
+
+        await host.DrainAsync();
+        var waiting = await host.RecordAsync("order-6");
+        await host.DrainAsync();
+        var countBeforeDue = host.Gateway.Count;
+        host.Clock.Advance(TimeSpan.FromSeconds(6));
+        await host.DrainAsync();
+        var sent = await host.RecordAsync("order-6");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting.Outcome, Is.EqualTo(LedgerOutcome.Queued), "nothing was sent; safe to try again");
+            Assert.That(waiting.NextAttemptAt, Is.GreaterThan(host.Clock.GetUtcNow().AddSeconds(-7)));
+            Assert.That(countBeforeDue, Is.EqualTo(1), "not before it is due");
+            Assert.That(sent.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
+            Assert.That(sent.Attempts, Is.EqualTo(2));
+            Assert.That(host.Gateway.Count, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_NoSenderUnderTheRegistration_RecordedRefusedNamingIt()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        using (var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(host.Services))
+        {
+            var shop = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<OutboxHost.ShopContext>(scope.ServiceProvider);
+            Microsoft.EntityFrameworkCore.WhatsAppOutboxDbContextExtensions.EnqueueWhatsAppText(shop, GreenApi.GreenApiOptions.Provider, "k-nobody", OutboxHost.ChatA, "To nobody", registrationName: "marketing", time: host.Clock);
+            await shop.SaveChangesAsync();
+        }
+
+        await host.DrainAsync();
+
+        var record = await host.RecordAsync2("k-nobody", "marketing");
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Outcome, Is.EqualTo(LedgerOutcome.Refused));
+            Assert.That(record.ErrorType, Is.EqualTo(nameof(InvalidOperationException)));
+            Assert.That(host.Gateway.Count, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_ThreeReplicasOnOneFile_EveryMessageSentExactlyOnce()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        for (var i = 0; i < 150; i++)
+        {
+            await host.OrderAsync(1000 + i, ChatAddress.Parse("7900" + (1000000 + (i % 50)).ToString(System.Globalization.CultureInfo.InvariantCulture)), "Message " + i);
+        }
+
+        await using var second = await OutboxHost.StartAsync(database: host.Database, gateway: host.Gateway, clock: host.Clock);
+        await using var third = await OutboxHost.StartAsync(database: host.Database, gateway: host.Gateway, clock: host.Clock);
+        await Task.WhenAll(host.DrainAsync(), second.DrainAsync(), third.DrainAsync());
+        await host.DrainAsync();
+
+        var texts = host.Gateway.Requests.Select(r => (string)r["message"]!).ToList();
+        var accepted = await host.Ledger.ListAsync(new LedgerQuery { Outcome = LedgerOutcome.Accepted, Limit = 1000 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(texts, Has.Count.EqualTo(150));
+            Assert.That(texts.Distinct().Count(), Is.EqualTo(150), "none twice");
+            Assert.That(accepted, Has.Count.EqualTo(150));
+            Assert.That(accepted.Select(r => r.MessageId).Distinct().Count(), Is.EqualTo(150));
+        });
+    }
+
+    [Test]
+    public async Task Send_DirectWithTheKeyOfAQueuedMessage_AnsweredFromItsRecordOnceSent_NotSentTwice()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        await host.OrderAsync(7, OutboxHost.ChatA, "Once");
+        await host.DrainAsync();
+
+        var direct = await host.Sender.SendTextAsync(OutboxHost.ChatA, "Once", null, new SendOptions { IdempotencyKey = "order-7" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(direct.IsRepeat, Is.True);
+            Assert.That(host.Gateway.Count, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_AKeyAlreadyInTheLedger_TheSaveFails_NothingSavedOfIt()
+    {
+        await using var host = await OutboxHost.StartAsync();
+        await host.OrderAsync(8, OutboxHost.ChatA, "First");
+
+        Assert.CatchAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => host.OrderAsync2(9, "order-8", OutboxHost.ChatA, "Second"));
+        Assert.That(await host.OrdersAsync(), Is.EqualTo(1), "the order of the failed save is not saved either");
+    }
+}
