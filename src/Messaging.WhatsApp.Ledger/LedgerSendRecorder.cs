@@ -191,10 +191,18 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
 
                         if (outcome == LedgerOutcome.Accepted)
                         {
+                            // Reports that arrived before the send returned its id are applied in the same statement
+                            // (queued when there are none): one round trip after the request. A report stored later
+                            // finds the id and applies itself (LedgerStatuses.ApplyAsync).
+                            var provider = intent.Provider.Name;
+                            var reports = context.Set<LedgerStatusEvent>()
+                                .Where(e => e.Provider == provider && e.MessageId == messageId && e.StatusRank > 0)
+                                .Where(LedgerRows.SoundReport)
+                                .OrderByDescending(e => e.StatusRank).ThenBy(e => e.ReceivedAt).ThenBy(e => e.Id);
                             set
-                                .SetProperty(m => m.Status, WhatsAppMessageStatus.Queued)
-                                .SetProperty(m => m.StatusAt, now)
-                                .SetProperty(m => m.StatusRank, 1);
+                                .SetProperty(m => m.Status, m => reports.Select(e => (WhatsAppMessageStatus?)e.Status).FirstOrDefault() ?? WhatsAppMessageStatus.Queued)
+                                .SetProperty(m => m.StatusAt, m => reports.Select(e => (long?)(e.ProviderTime ?? e.ReceivedAt)).FirstOrDefault() ?? now)
+                                .SetProperty(m => m.StatusRank, m => reports.Select(e => (int?)e.StatusRank).FirstOrDefault() ?? 1);
                         }
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -213,12 +221,11 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                             .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
                             .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank),
                         cancellationToken).ConfigureAwait(false);
-                }
-
-                if (result is not null && updated > 0)
-                {
-                    // Statuses that arrived before the send returned its id are applied now.
-                    await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
+                    if (updated > 0)
+                    {
+                        // Statuses that arrived while the record was out of this send's hands are applied now.
+                        await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return 0;
