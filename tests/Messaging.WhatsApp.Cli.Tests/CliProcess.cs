@@ -24,15 +24,35 @@ internal sealed class CliProcess : IDisposable
 
     public ConcurrentQueue<string> Stderr { get; } = new();
 
-    /// <summary>Starts the CLI with <paramref name="environment"/> added to this process's environment.</summary>
-    public static CliProcess Start(IDictionary<string, string?> environment, params string[] args)
+    /// <summary>
+    /// How to start <c>dotnet</c> with its output redirected. On Linux through <c>env --default-signal=INT,TERM</c>
+    /// (coreutils 8.31 and later): a child of a shell's background job, as a CI script may be, inherits SIGINT ignored,
+    /// and a process that starts with a signal ignored never receives it; a terminal's Ctrl+C reaches a CLI started
+    /// from it with the default handling, which is what these tests are about.
+    /// </summary>
+    public static ProcessStartInfo DotnetStartInfo()
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var withDefaultSignals = OperatingSystem.IsLinux() && File.Exists("/usr/bin/env");
+        var start = new ProcessStartInfo(withDefaultSignals ? "/usr/bin/env" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (withDefaultSignals)
+        {
+            start.ArgumentList.Add("--default-signal=INT,TERM");
+            start.ArgumentList.Add(dotnet);
+        }
+
+        return start;
+    }
+
+    /// <summary>Starts the CLI with <paramref name="environment"/> added to this process's environment.</summary>
+    public static CliProcess Start(IDictionary<string, string?> environment, params string[] args)
+    {
+        var start = DotnetStartInfo();
         start.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "whatsapp-send.dll"));
         foreach (var arg in args)
         {

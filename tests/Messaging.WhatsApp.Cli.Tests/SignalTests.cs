@@ -20,12 +20,7 @@ public sealed class SignalTests
     [TestCase("INT", 2)]
     public async Task Listen_AsAProcess_Signal_StopsAndExits0(string signal, int number)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = CliProcess.DotnetStartInfo();
         foreach (var arg in new[] { Path.Combine(TestContext.CurrentContext.TestDirectory, "whatsapp-send.dll"), "listen", "--port", "0" })
         {
             start.ArgumentList.Add(arg);
