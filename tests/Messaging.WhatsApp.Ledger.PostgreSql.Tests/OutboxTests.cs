@@ -158,5 +158,33 @@ public sealed class OutboxTests
         });
     }
 
+    [Test]
+    public async Task Claim_TwelveClaimsAtOnceFromThreeReplicas_DisjointLeases_OnlyTheFirstMessageOfEachChat()
+    {
+        await using var host = await PgHost.StartAsync(o => o.DispatchBatchSize = 25);
+        for (var i = 0; i < 400; i++)
+        {
+            await host.OrderAsync(2000 + i, Chat(i % 40), "Claimed " + i);
+        }
+
+        await using var second = await PgHost.StartAsync(o => o.DispatchBatchSize = 25, connectionString: host.ConnectionString, gateway: host.Gateway, clock: host.Clock);
+        await using var third = await PgHost.StartAsync(o => o.DispatchBatchSize = 25, connectionString: host.ConnectionString, gateway: host.Gateway, clock: host.Clock);
+        var claims = new[] { host, second, third }.SelectMany(h => Enumerable.Range(0, 4).Select(_ => Task.Run(() => h.Dispatcher.ClaimSkippingLockedAsync(CancellationToken.None)))).ToList();
+        var batches = await Task.WhenAll(claims);
+
+        var claimed = batches.SelectMany(b => b).ToList();
+        var sending = await host.Ledger.ListAsync(new LedgerQuery { Outcome = LedgerOutcome.Sending, Limit = 1000 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(claimed.Select(m => m.Id).Distinct().Count(), Is.EqualTo(claimed.Count), "no message leased twice");
+            Assert.That(claimed.Select(m => m.ChatId).Distinct().Count(), Is.EqualTo(claimed.Count), "one message per chat in flight");
+            Assert.That(claimed.Select(m => m.Text), Has.All.Matches<string>(t => int.Parse(t["Claimed ".Length..], CultureInfo.InvariantCulture) < 40), "each the first of its chat");
+            Assert.That(claimed, Has.Count.EqualTo(40), "every chat's first message, by one replica or another");
+            Assert.That(claimed.Select(m => m.Attempts), Has.All.EqualTo(1));
+            Assert.That(sending.Select(r => r.LeaseUntil), Has.All.EqualTo(host.Clock.GetUtcNow().AddMinutes(1)).Within(TimeSpan.FromMilliseconds(1)));
+            Assert.That(sending, Has.Count.EqualTo(40));
+        });
+    }
+
     private static ChatAddress Chat(int n) => ChatAddress.Parse("7900" + (1000000 + n).ToString(CultureInfo.InvariantCulture));
 }
