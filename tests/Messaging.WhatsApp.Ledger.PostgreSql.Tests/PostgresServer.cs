@@ -24,6 +24,9 @@ internal sealed class PostgresServer : IAsyncDisposable
     /// <summary>The role the tests connect as: it needs its password.</summary>
     public const string Role = "ledger_test";
 
+    /// <summary>The server programs the harness runs.</summary>
+    private static readonly string[] Tools = ["postgres", "initdb", "pg_ctl"];
+
     private readonly string _bin;
     private readonly bool _asPostgresUser;
     private int _databases;
@@ -235,7 +238,7 @@ internal sealed class PostgresServer : IAsyncDisposable
                     .Select(d => Path.Combine(d, "bin"))
                     .ToArray()
                 : [];
-        return candidates.FirstOrDefault(c => new[] { "postgres", "initdb", "pg_ctl" }.All(t => File.Exists(Path.Combine(c, t))))
+        return candidates.FirstOrDefault(c => Tools.All(t => File.Exists(Path.Combine(c, t))))
             ?? throw new InvalidOperationException(
                 $"PostgreSQL's server programs (postgres, initdb, pg_ctl) were not found in {(given is { Length: > 0 } ? given + " (WHATSAPP_POSTGRES_BIN)" : "/usr/lib/postgresql/<version>/bin")}: install Debian's PostgreSQL with `apt-get install postgresql` (.ci/run does), or set WHATSAPP_POSTGRES_BIN to the folder that holds them.");
     }

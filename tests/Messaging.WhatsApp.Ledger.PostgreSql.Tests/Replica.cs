@@ -66,7 +66,7 @@ internal static class Replica
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            request.Headers.Add(Header, name);
+            request.Headers.Add(Header, name + "/" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return base.SendAsync(request, cancellationToken);
         }
     }
