@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
@@ -29,6 +30,7 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     private readonly string _bin;
     private readonly bool _asPostgresUser;
+    private readonly PosixSignalRegistration[] _signals;
     private int _databases;
     private bool _disposed;
 
@@ -38,7 +40,10 @@ internal sealed class PostgresServer : IAsyncDisposable
         Folder = folder;
         Port = port;
         _asPostgresUser = asPostgresUser;
+        // A run that ends without disposing the server still stops it: at the process's exit, and on SIGTERM or SIGINT
+        // (which end a .NET program without raising ProcessExit).
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        _signals = [PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => OnProcessExit(null, EventArgs.Empty)), PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => OnProcessExit(null, EventArgs.Empty))];
     }
 
     /// <summary>The password of <see cref="Role"/>: made up for each server, never in a log or a command line.</summary>
@@ -163,6 +168,11 @@ internal sealed class PostgresServer : IAsyncDisposable
 
         _disposed = true;
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        foreach (var signal in _signals)
+        {
+            signal.Dispose();
+        }
+
         NpgsqlConnection.ClearAllPools();
         try
         {
@@ -254,12 +264,33 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     private void OnProcessExit(object? sender, EventArgs e)
     {
-        // The test run ended without disposing the server (an abort): stop it rather than leave it running.
+        // The run ended without disposing the server (an abort, a signal). Child processes cannot be relied on while the
+        // runtime shuts down, so the postmaster is killed (its backends exit when it does; the data is thrown away),
+        // awaited, and the folder deleted.
         try
         {
-            DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(30));
+            var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid))
+            {
+                using var postmaster = Process.GetProcessById(pid);
+                postmaster.Kill();
+                postmaster.WaitForExit(TimeSpan.FromSeconds(20));
+            }
+
+            // Its other processes notice its death and exit within moments; until then they may still write a file.
+            for (var attempt = 1; Directory.Exists(Folder); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(Folder, recursive: true);
+                }
+                catch (IOException) when (attempt < 50)
+                {
+                    Thread.Sleep(100);
+                }
+            }
         }
-        catch (Exception exception) when (exception is AggregateException or IOException or InvalidOperationException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Nothing more can be done while the process exits.
         }

@@ -87,6 +87,48 @@ public sealed class ReconcilerTests
     }
 
     [Test]
+    public async Task NotFound_JudgedOnAnEarlierAttempt_AppliedAfterTheResentAttemptWentOut_Ignored_NotSentAThirdTime()
+    {
+        // Two replicas' reconcilers on one unknown outcome. The second reads the record and the journal (the message not
+        // in it), and judges only after the first has settled it not sent, the outbox has sent it again, and that attempt
+        // went out unanswered (unknown again). Its "not found" is about the first attempt, not the second.
+        await using var host = await PgHost.StartAsync(o => o.ResendNotSent = true);
+        var staleJournal = new ScriptedGateway();
+        await using var stale = await PgHost.StartAsync(o => o.ResendNotSent = true, host.ConnectionString, staleJournal, host.Clock);
+        host.Gateway.Answer = n => Task.FromResult(n <= 2 ? ScriptedGateway.Json(502, "Bad Gateway") : ScriptedGateway.Success("ID-" + n));
+        host.Gateway.Journaled = n => n != 1;
+        Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => host.Sender.SendTextAsync(PgHost.ChatA, "Once", null, Key("u-stale")));
+        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var judge = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        staleJournal.JournalRead = () =>
+        {
+            read.TrySetResult();
+            return judge.Task;
+        };
+
+        var staleRun = Task.Run(() => stale.Reconciler.RunOnceAsync(CancellationToken.None));
+        await read.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await host.Reconciler.RunOnceAsync(CancellationToken.None);
+        await host.DrainAsync();
+        var resent = await host.RecordAsync("u-stale");
+        judge.SetResult();
+        await staleRun.WaitAsync(TimeSpan.FromMinutes(1));
+        await host.DrainAsync();
+        await host.Reconciler.RunOnceAsync(CancellationToken.None);
+
+        var record = await host.RecordAsync("u-stale");
+        Assert.Multiple(() =>
+        {
+            Assert.That(resent.Outcome, Is.EqualTo(LedgerOutcome.Unknown), "the second attempt went out unanswered");
+            Assert.That(resent.Attempts, Is.EqualTo(2));
+            Assert.That(host.Gateway.Count, Is.EqualTo(2), "the stale verdict did not send it a third time");
+            Assert.That(record.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
+            Assert.That(record.MessageId, Is.EqualTo("ID-2"), "settled from the journal as the second attempt");
+        });
+    }
+
+    [Test]
     public async Task LeaseRunsOut_TheProcessStoppedWhileSending_UnknownThenSettledFromTheJournal_NotSentAgain()
     {
         await using var host = await PgHost.StartAsync();

@@ -25,13 +25,23 @@ public sealed class SendTests
         await using var context = await host.Services.GetRequiredService<IDbContextFactory<WhatsAppLedgerDbContext>>().CreateDbContextAsync();
         var applied = (await context.Database.GetAppliedMigrationsAsync()).ToList();
         var pending = await context.Database.GetPendingMigrationsAsync();
+        // The dispatcher's claim reads the outbox through these partial indexes (LedgerDispatcher.ClaimSkippingLockedAsync).
+        var outboxIndexes = await context.Database
+            .SqlQueryRaw<string>("SELECT indexdef AS \"Value\" FROM pg_indexes WHERE tablename = 'whatsapp_messages' AND indexname LIKE 'IX_whatsapp_messages_outbox_%' ORDER BY indexname")
+            .ToListAsync();
 
         Assert.Multiple(() =>
         {
             Assert.That(context.Database.ProviderName, Is.EqualTo("Npgsql.EntityFrameworkCore.PostgreSQL"));
             Assert.That(applied, Has.Count.EqualTo(1).And.All.EndsWith("_Initial"));
             Assert.That(pending, Is.Empty);
+            Assert.That(context.Database.HasPendingModelChanges(), Is.False, "every model change has its PostgreSQL migration (dotnet ef migrations add)");
             Assert.That(context.Database.GetMigrations(), Is.EqualTo(applied), "the PostgreSQL migrations of this package, not the SQLite ones of the ledger's");
+            Assert.That(outboxIndexes, Is.EqualTo(new[]
+            {
+                "CREATE INDEX \"IX_whatsapp_messages_outbox_chat\" ON public.whatsapp_messages USING btree (\"Provider\", \"RegistrationName\", \"ChatId\", \"Id\") WHERE (\"Outcome\" = ANY (ARRAY[0, 4]))",
+                "CREATE INDEX \"IX_whatsapp_messages_outbox_queue\" ON public.whatsapp_messages USING btree (\"Id\") WHERE (\"Outcome\" = 4)",
+            }));
         });
     }
 

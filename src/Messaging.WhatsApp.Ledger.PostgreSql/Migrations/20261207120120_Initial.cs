@@ -86,6 +86,18 @@ namespace Messaging.WhatsApp.Ledger.PostgreSql.Migrations
                 column: "CreatedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_whatsapp_messages_outbox_chat",
+                table: "whatsapp_messages",
+                columns: new[] { "Provider", "RegistrationName", "ChatId", "Id" },
+                filter: "\"Outcome\" IN (0, 4)");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_whatsapp_messages_outbox_queue",
+                table: "whatsapp_messages",
+                column: "Id",
+                filter: "\"Outcome\" = 4");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_whatsapp_messages_Outcome_LeaseUntil",
                 table: "whatsapp_messages",
                 columns: new[] { "Outcome", "LeaseUntil" });
