@@ -38,7 +38,8 @@ internal static class CliApp
 
         var root = CommandLine.Create(
             (send, token) => SendCommandRunner.RunAsync(send, CliConfiguration.Build(environment), stdout, stderr, token),
-            (listen, token) => ListenCommandRunner.RunAsync(listen, CliConfiguration.Build(environment), stdout, stderr, token));
+            (listen, token) => ListenCommandRunner.RunAsync(listen, CliConfiguration.Build(environment), stdout, stderr, token),
+            (state, token) => StateCommandRunner.RunAsync(state, CliConfiguration.Build(environment), stdout, stderr, token));
         var parsed = root.Parse(args, CommandLine.ParserConfiguration);
         if (parsed.Errors.Count > 0)
         {

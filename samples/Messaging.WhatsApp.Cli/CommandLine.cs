@@ -25,6 +25,11 @@ internal sealed record SendCommand(
 /// <param name="Address">Where to listen, and how the gateways reach it.</param>
 internal sealed record ListenCommand(WebhookAddress Address);
 
+/// <summary>Ask the gateway whether the instance can send, and print one line.</summary>
+/// <param name="Provider">The gateway.</param>
+/// <param name="Sandbox">True to ask the embedded sandbox whatever is configured.</param>
+internal sealed record StateCommand(ProviderProfile Provider, bool Sandbox);
+
 /// <summary>Where the webhook endpoints listen, and the address the gateways reach them at.</summary>
 /// <param name="Port">The local port; 0 picks a free one.</param>
 /// <param name="Bind">The local address bound: loopback unless told otherwise.</param>
@@ -44,6 +49,12 @@ internal static class CommandLine
 {
     /// <summary>The verb that runs the webhook endpoints.</summary>
     public const string ListenVerb = "listen";
+
+    /// <summary>The verb that asks the gateway for the instance's state.</summary>
+    public const string StateVerb = "state";
+
+    /// <summary>The one-line synopsis of <c>state</c>, quoted after its usage errors.</summary>
+    public static readonly string StateSynopsis = $"whatsapp-send state --provider {ProviderProfile.Names} [--sandbox]";
 
     /// <summary>The one-line synopsis of a send, quoted after its usage errors.</summary>
     public static readonly string SendSynopsis =
@@ -65,10 +76,12 @@ internal static class CommandLine
     /// <summary>Builds the commands, with the actions that run a parsed send or <c>listen</c>.</summary>
     /// <param name="send">Runs a send; returns the exit code.</param>
     /// <param name="listen">Runs <c>listen</c>; returns the exit code.</param>
-    /// <returns>The root command: a send, with <c>listen</c> as its subcommand.</returns>
+    /// <param name="state">Runs <c>state</c>; returns the exit code.</param>
+    /// <returns>The root command: a send, with <c>listen</c> and <c>state</c> as its subcommands.</returns>
     public static RootCommand Create(
         Func<SendCommand, CancellationToken, Task<int>> send,
-        Func<ListenCommand, CancellationToken, Task<int>> listen)
+        Func<ListenCommand, CancellationToken, Task<int>> listen,
+        Func<StateCommand, CancellationToken, Task<int>>? state = null)
     {
         var provider = new Option<ProviderProfile>("--provider")
         {
@@ -166,6 +179,11 @@ internal static class CommandLine
             });
         }
 
+        if (state is not null)
+        {
+            root.Subcommands.Add(StateSubcommand(state));
+        }
+
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new CliHelpAction((HelpAction)help.Action!);
         return root;
@@ -200,8 +218,49 @@ internal static class CommandLine
     /// <summary>The synopsis of the command the arguments meant.</summary>
     /// <param name="result">The parse.</param>
     /// <returns><see cref="ListenSynopsis"/> or <see cref="SendSynopsis"/>.</returns>
-    public static string SynopsisOf(ParseResult result) =>
-        result.CommandResult.Command.Name == ListenVerb ? ListenSynopsis : SendSynopsis;
+    public static string SynopsisOf(ParseResult result) => result.CommandResult.Command.Name switch
+    {
+        ListenVerb => ListenSynopsis,
+        StateVerb => StateSynopsis,
+        _ => SendSynopsis,
+    };
+
+    /// <summary><c>state --provider &lt;p&gt; [--sandbox]</c>: the instance's state, asked of the gateway with the send's settings.</summary>
+    private static Command StateSubcommand(Func<StateCommand, CancellationToken, Task<int>> state)
+    {
+        var provider = new Option<ProviderProfile>("--provider")
+        {
+            Description = "The gateway.",
+            HelpName = ProviderProfile.Names,
+            Required = true,
+            CustomParser = ParseProvider,
+        };
+        provider.Validators.Add(result =>
+        {
+            if (result.IdentifierTokenCount > 1)
+            {
+                result.AddError($"{result.Option.Name} is given more than once");
+            }
+        });
+        var sandbox = new Option<bool>("--sandbox") { Description = "Ask the embedded sandbox, which answers like the provider; no credentials needed." };
+        var command = new Command(
+            StateVerb,
+            "Asks the gateway whether the instance can send (GREEN-API getStateInstance, Maytapi listPhones), with the settings a send uses,"
+                + " and prints '<provider> <state> (<the provider's word>)'. Exit 0: ready; 9: it cannot send now; 10: the gateway could not be asked.")
+        {
+            provider, sandbox,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.Parent is CommandResult root && root.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } before)
+            {
+                result.AddError($"state must come first, before {before.IdentifierToken!.Value}");
+            }
+        });
+        command.SetAction((parsed, cancellationToken) =>
+            state(new StateCommand(parsed.GetRequiredValue(provider), parsed.GetValue(sandbox)), cancellationToken));
+        return command;
+    }
 
     /// <summary>--port, --bind and --public-url, for a send's wait or for listen; <paramref name="context"/> starts their descriptions.</summary>
     private static (Option<int?> Port, Option<IPAddress> Bind, Option<Uri> PublicUrl) AddressOptions(string context)

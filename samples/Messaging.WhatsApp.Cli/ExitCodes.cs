@@ -21,7 +21,10 @@ internal static class ExitCodes
     /// <summary>The gateway refused the request as invalid. Nothing was sent; resending the same will not help.</summary>
     public const int RequestRejected = 4;
 
-    /// <summary>Rate limit, quota, instance not ready or no connection. Nothing was sent; try again later.</summary>
+    /// <summary>
+    /// Rate limit, quota, instance not ready (or, with fail-fast on, known to be unable to send) or no connection.
+    /// Nothing was sent; try again later.
+    /// </summary>
     public const int TryLater = 5;
 
     /// <summary>The message may have been sent. Check before sending again.</summary>
@@ -38,4 +41,10 @@ internal static class ExitCodes
     /// ended (its time ran out, or Ctrl+C). It may still be delivered: do not resend blindly.
     /// </summary>
     public const int NoFinalStatus = 8;
+
+    /// <summary><c>state</c>: the gateway answered, and the instance cannot send now (any state but ready; the line says which).</summary>
+    public const int CannotSend = 9;
+
+    /// <summary><c>state</c>: the gateway could not be asked, or did not answer with a state (the line says why).</summary>
+    public const int CouldNotAsk = 10;
 }

@@ -37,7 +37,7 @@ internal sealed record Failure(int ExitCode, string Line)
             WhatsAppAuthenticationException e => (ExitCodes.AuthenticationFailed, e.Message + " Check the credentials."),
             WhatsAppRequestRejectedException e => (ExitCodes.RequestRejected, e.Message),
             WhatsAppRateLimitedException or WhatsAppQuotaExceededException
-                or WhatsAppInstanceNotReadyException or WhatsAppConnectionFailedException => (ExitCodes.TryLater, exception.Message + " Try again later."),
+                or WhatsAppInstanceNotReadyException or WhatsAppInstanceUnavailableException or WhatsAppConnectionFailedException => (ExitCodes.TryLater, exception.Message + " Try again later."),
             WhatsAppOutcomeUnknownException e => (ExitCodes.OutcomeUnknown, e.Message + " Check the chat before sending again."),
             WhatsAppException e => (ExitCodes.Failed, e.Message),
             OperationCanceledException => (ExitCodes.OutcomeUnknown, "cancelled; the message may have been sent. Check the chat before sending again."),

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Messaging.WhatsApp.GreenApi;
 using Messaging.WhatsApp.Maytapi;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +42,12 @@ internal sealed record ProviderProfile(
     Func<RecordedExchange, IRequestMessage, string> SandboxBody,
     WebhookProfile Webhook)
 {
+    /// <summary>Asks the registered sender's gateway for the instance's state (its <c>GetInstanceStateAsync</c>).</summary>
+    public required Func<IServiceProvider, CancellationToken, Task<WhatsAppInstanceStatus>> AskState { get; init; }
+
+    /// <summary>The recorded state exchange the sandbox answers <c>state</c> with (a ready instance).</summary>
+    public required string SandboxStateRecording { get; init; }
+
     /// <summary>Maytapi: product, phone and key.</summary>
     public static readonly ProviderProfile Maytapi = new(
         MaytapiOptions.Provider,
@@ -64,7 +72,11 @@ internal sealed record ProviderProfile(
             // ack-several's first entry is the 'reached' ack (delivered to the phone); the sandbox posts it alone.
             ["maytapi-notifications/ack-delivered.json", "maytapi-notifications/ack-several.json"],
             recording => recording.QueryParameter("secret"),
-            MaytapiNotification));
+            MaytapiNotification))
+    {
+        AskState = (services, cancellationToken) => services.GetRequiredService<IMaytapiSender>().GetInstanceStateAsync(cancellationToken),
+        SandboxStateRecording = "maytapi/list-phones-active-success.json",
+    };
 
     /// <summary>GREEN-API: instance and token; the host is optional and not a credential.</summary>
     public static readonly ProviderProfile GreenApi = new(
@@ -90,7 +102,11 @@ internal sealed record ProviderProfile(
             recording => recording.RequestHeader("Authorization") is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
                 ? header["Bearer ".Length..]
                 : null,
-            GreenApiNotification));
+            GreenApiNotification))
+    {
+        AskState = (services, cancellationToken) => services.GetRequiredService<IGreenApiSender>().GetInstanceStateAsync(cancellationToken),
+        SandboxStateRecording = "green-api/get-state-instance-authorized-success.json",
+    };
 
     /// <summary>Every provider the CLI can send through.</summary>
     public static IReadOnlyList<ProviderProfile> All { get; } = [Maytapi, GreenApi];

@@ -16,7 +16,7 @@ namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
 /// The embedded sandbox: a WireMock server on a free loopback port that answers each provider's sendMessage
-/// as its recorded success exchange does (the recordings of specs/recordings, embedded in this assembly). It
+/// as its recorded success exchange does, and its state operation (for <c>state</c>) as a recorded ready instance (the recordings of specs/recordings, embedded in this assembly). It
 /// accepts only the credentials of those recordings, which <see cref="SettingsFor"/> hands to the sender, so a
 /// send through it exercises the real sender, its URL and header building, and the real HTTP stack. Like the
 /// gateway, it then posts the message's notifications to a webhook (<see cref="DeliverStatusesAsync"/>): the
@@ -62,6 +62,7 @@ internal sealed class SandboxServer : IDisposable
             foreach (var (profile, recording) in recordings)
             {
                 sandbox.Answer(profile, recording);
+                sandbox.AnswerAsRecorded(RecordedExchange.Load(profile.SandboxStateRecording));
             }
 
             return sandbox;
@@ -151,6 +152,24 @@ internal sealed class SandboxServer : IDisposable
         }
 
         _server.Given(request).RespondWith(response.WithBody(sent => profile.SandboxBody(recording, sent)));
+    }
+
+    /// <summary>Answers the recorded request (path and headers, the credentials among them) with the recorded response as it is.</summary>
+    private void AnswerAsRecorded(RecordedExchange recording)
+    {
+        var request = Request.Create().UsingMethod(recording.Method).WithPath(recording.Path);
+        foreach (var (name, value) in recording.RequestHeaders)
+        {
+            request = request.WithHeader(name, value);
+        }
+
+        var response = Response.Create().WithStatusCode(recording.Status);
+        foreach (var (name, value) in recording.ResponseHeaders)
+        {
+            response = response.WithHeader(name, value);
+        }
+
+        _server.Given(request).RespondWith(response.WithBody(recording.ResponseBody));
     }
 
     private static int FreeLoopbackPort()

@@ -13,7 +13,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, IWhatsAppSentMessageJournal, ISendAttempt<GreenApiSendMessageRequest>
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, IWhatsAppSentMessageJournal, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
 {
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
@@ -212,6 +212,44 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
             GreenApiNotificationReader.StatusOf(message.StatusMessage),
             message.StatusMessage,
             GreenApiJournal.TimeOf(message.Timestamp));
+    }
+
+    /// <inheritdoc />
+    public Task<WhatsAppInstanceStatus> GetInstanceStateAsync(CancellationToken cancellationToken = default) =>
+        Core.InstanceState.AskAsync(AskStateAsync, cancellationToken);
+
+    InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
+
+    /// <summary>A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one.</summary>
+    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
+        notification is GreenApiStateInstanceChangedNotification changed && changed.InstanceData?.IdInstance == Core.Options.IdInstance
+            ? Core.InstanceState.Current with
+            {
+                State = GreenApiInstanceStates.Map(changed.StateInstance),
+                ProviderState = changed.StateInstance,
+                LearnedAt = NotificationJson.FromUnixSeconds(changed.Timestamp) ?? receivedAt,
+                Source = WhatsAppInstanceStateSource.Notification,
+            }
+            : null;
+
+    /// <summary>One getStateInstance call, as a neutral state and GREEN-API's word.</summary>
+    private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
+    {
+        GreenApiStateInstance? answer;
+        try
+        {
+            answer = await Core.Client().GetStateInstanceAsync(Core.Options.IdInstance, RequestSecret.Placeholder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GreenApiException e)
+        {
+            throw GreenApiErrorMap.Map(e, Core.Redactor, Core.Time, readMethod: "getStateInstance");
+        }
+        catch (Exception e) when (Unreached(e, "getStateInstance", cancellationToken) is { } unreached)
+        {
+            throw unreached;
+        }
+
+        return (GreenApiInstanceStates.Map(answer?.StateInstance, nullAnswer: answer is null), answer?.StateInstance);
     }
 
     /// <summary>

@@ -72,4 +72,23 @@ public interface IGreenApiSender : IWhatsAppSender, IWhatsAppSentMessageJournal
     /// <see cref="WhatsAppException.IsSafeToRetry"/> true), never a status; the subclass says why. Asking again
     /// is safe.</exception>
     Task<SentMessageLookup> GetMessageStatusAsync(ChatAddress chat, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What is known of the instance's state now, without asking GREEN-API: from the instance state monitoring, the
+    /// <c>stateInstanceChanged</c> notifications it receives, or the last <see cref="GetInstanceStateAsync"/>.
+    /// </summary>
+    WhatsAppInstanceStatus InstanceStatus { get; }
+
+    /// <summary>
+    /// Asks GREEN-API for the instance's state now (getStateInstance), records it as <see cref="InstanceStatus"/> and returns
+    /// it: <c>authorized</c> is <see cref="WhatsAppInstanceState.Ready"/>, <c>notAuthorized</c> NeedsLogin, <c>blocked</c>
+    /// Blocked, <c>yellowCard</c> and <c>suspended</c> Restricted, <c>starting</c> and a <c>null</c> answer (an instance being
+    /// created) Starting, <c>sleepMode</c> Disconnected, any other word Unknown. GREEN-API allows one getStateInstance a
+    /// second per instance: asks of one sender are spaced by at least that.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the ask.</param>
+    /// <returns>The state, with GREEN-API's word and when it was learned.</returns>
+    /// <exception cref="WhatsAppException">GREEN-API did not answer with a state (refused credentials, an expired instance,
+    /// a 429, a server error, no connection); the subclass says why. Asking again is safe.</exception>
+    Task<WhatsAppInstanceStatus> GetInstanceStateAsync(CancellationToken cancellationToken = default);
 }

@@ -40,4 +40,22 @@ public interface IMaytapiSender : IWhatsAppSender
     /// <exception cref="WhatsAppArgumentException">A coordinate is not a number in range; nothing was sent.</exception>
     /// <exception cref="WhatsAppException">Maytapi did not accept the message; the subclass says why.</exception>
     Task<SendResult> SendLocationAsync(ChatAddress chat, double latitude, double longitude, string? name = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What is known of the phone's state now, without asking Maytapi: from the instance state monitoring, the
+    /// <c>status</c> webhooks it receives, or the last <see cref="GetInstanceStateAsync"/>.
+    /// </summary>
+    WhatsAppInstanceStatus InstanceStatus { get; }
+
+    /// <summary>
+    /// Asks Maytapi for the phone's state now (listPhones, which asks the product and never wakes a disabled phone), records
+    /// it as <see cref="InstanceStatus"/> and returns it: <c>active</c> is <see cref="WhatsAppInstanceState.Ready"/>,
+    /// <c>qr-code</c>, <c>qr-screen</c> and <c>idle</c> NeedsLogin, <c>loading</c> Starting, <c>phone-error</c> Disconnected,
+    /// <c>disabled</c> Disabled, any other word or none Unknown. Asks of one sender are at least a second apart.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the ask.</param>
+    /// <returns>The state, with Maytapi's word and when it was learned.</returns>
+    /// <exception cref="WhatsAppException">Maytapi did not answer with the phone's state (refused key, a failure envelope,
+    /// a list without the phone, a server error, no connection); the subclass says why. Asking again is safe.</exception>
+    Task<WhatsAppInstanceStatus> GetInstanceStateAsync(CancellationToken cancellationToken = default);
 }

@@ -43,6 +43,49 @@ internal static class MaytapiErrorMap
         return Map(exception.StatusCode, envelope, exception.Response, redactor, ResponseHeaders.RetryAfter(exception.Headers, time));
     }
 
+    /// <summary>
+    /// What a failed read (listPhones) becomes. Nothing can have been sent, so nothing is an unknown outcome: 401 and 403
+    /// are <see cref="WhatsAppAuthenticationException"/>, 429 <see cref="WhatsAppRateLimitedException"/>, W05
+    /// <see cref="WhatsAppInstanceNotReadyException"/>, and anything else (a failure envelope with HTTP 200, a body that
+    /// is not the spec's, a server error) a plain <see cref="WhatsAppException"/> whose message says asking again is safe.
+    /// </summary>
+    public static WhatsAppException MapRead(MaytapiException exception, string method, SecretRedactor redactor, TimeProvider time)
+    {
+        var body = redactor.RedactOrNull(exception.Response);
+        var json = ErrorBody.TryParseObject(body);
+        var code = ErrorBody.Text(json?["code"]);
+        var message = redactor.RedactOrNull(ErrorBody.Text(json?["message"]));
+        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, (HttpStatusCode)exception.StatusCode, code, message, WhatsAppErrorDetails.Truncate(body));
+        var refused = json?["success"] is { Type: Newtonsoft.Json.Linq.JTokenType.Boolean } success && !(bool)success;
+        return (exception.StatusCode, code) switch
+        {
+            (_, InstanceNotReadyCode) => new WhatsAppInstanceNotReadyException(details.Describe($"The Maytapi phone is not ready (W05) to answer {method}"), details, isSafeToRetry: true),
+            (401 or 403, _) => new WhatsAppAuthenticationException(details.Describe("Maytapi refused the key, product or phone"), details),
+            (429, _) => new WhatsAppRateLimitedException(details.Describe($"Maytapi refused {method} as too many"), details, ResponseHeaders.RetryAfter(exception.Headers, time)),
+            ( >= 200 and < 300, _) when refused => new WhatsAppException(details.Describe($"Maytapi refused {method}; asking again is safe"), details),
+            ( >= 200 and < 300, _) => new WhatsAppException(details.Describe($"Maytapi answered {method} with a body that does not match the spec; asking again is safe"), details),
+            _ => new WhatsAppException(details.Describe($"Maytapi failed to answer {method}; asking again is safe"), details),
+        };
+    }
+
+    /// <summary>A read that got no answer (no connection, a connection cut, the sender's Timeout), as a typed error.</summary>
+    public static WhatsAppException Unreached(Exception e, string method, System.Threading.CancellationToken cancellationToken)
+    {
+        if (SendPipeline.MapFailure(MaytapiOptions.Provider, e, cancellationToken) is WhatsAppConnectionFailedException connect)
+        {
+            return connect;
+        }
+
+        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider);
+        return new WhatsAppException(
+            details.Describe(e is OperationCanceledException
+                ? $"No answer to {method} within the configured Timeout; asking again is safe"
+                : $"The connection failed during {method}; asking again is safe"),
+            details,
+            e,
+            isSafeToRetry: true);
+    }
+
     public static WhatsAppException Map(int status, MaytapiSendMessageResponse? envelope, string? rawBody, SecretRedactor redactor, TimeSpan? retryAfter = null)
     {
         var body = redactor.RedactOrNull(rawBody);

@@ -162,7 +162,8 @@ internal static class MaytapiNotificationReader
             n);
 
     /// <summary>The phone id, a number in real payloads and a string in Maytapi's own spec: either, as text.</summary>
-    private static string? Instance(MaytapiNotification n) =>
+    /// <summary>The notification's phone id (<c>phone_id</c>, else <c>phoneId</c>) as text, whether it came as a number or a string.</summary>
+    internal static string? Instance(MaytapiNotification n) =>
         Text(n.PhoneId) ?? (n.AdditionalProperties.TryGetValue("phoneId", out var camel) ? Text(camel) : null);
 
     private static string? Text(object? value) => value switch

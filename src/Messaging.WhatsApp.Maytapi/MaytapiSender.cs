@@ -12,7 +12,7 @@ namespace Messaging.WhatsApp.Maytapi;
 /// included) to a typed <see cref="WhatsAppException"/>, retries only what is safe (W05, failed
 /// connections), and keeps the key out of logs and errors. Thread-safe; register it with <c>AddMaytapi</c>.
 /// </summary>
-public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender, ISendAttempt<MaytapiMessage>
+public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender, ISendAttempt<MaytapiMessage>, IInstanceStateSource
 {
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
     /// <param name="options">The options.</param>
@@ -95,4 +95,58 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
 
     (string ChatId, string? Text) ISendAttempt<MaytapiMessage>.Describe(MaytapiMessage message) =>
         (message.ToNumber, (message as TextMessage)?.Message);
+
+    /// <inheritdoc />
+    public Task<WhatsAppInstanceStatus> GetInstanceStateAsync(CancellationToken cancellationToken = default) =>
+        Core.InstanceState.AskAsync(AskStateAsync, cancellationToken);
+
+    InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
+
+    /// <summary>
+    /// A <c>status</c> webhook of this phone (its <c>phone_id</c>, and its product when the body names one), at the time it
+    /// arrived: Maytapi's carries no time of its own.
+    /// </summary>
+    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
+        notification is MaytapiStatusNotification status
+        && MaytapiNotificationReader.Instance(status) == Core.Options.PhoneId
+        && (status.ProductId ?? status.Pid) is var product && (product is null || string.Equals(product, Core.Options.ProductId, StringComparison.OrdinalIgnoreCase))
+            ? Core.InstanceState.Current with
+            {
+                State = MaytapiInstanceStates.Map(status.Status),
+                ProviderState = status.Status,
+                LearnedAt = receivedAt,
+                Source = WhatsAppInstanceStateSource.Notification,
+            }
+            : null;
+
+    /// <summary>One listPhones call: this phone's entry, as a neutral state and Maytapi's word.</summary>
+    private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
+    {
+        System.Collections.Generic.IList<MaytapiPhone> phones;
+        try
+        {
+            phones = await Core.Client().ListPhonesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MaytapiException e)
+        {
+            throw MaytapiErrorMap.MapRead(e, "listPhones", Core.Redactor, Core.Time);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.IO.IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw MaytapiErrorMap.Unreached(e, "listPhones", cancellationToken);
+        }
+
+        foreach (var phone in phones)
+        {
+            if (phone?.Id?.ToString(CultureInfo.InvariantCulture) == Core.Options.PhoneId)
+            {
+                return (MaytapiInstanceStates.Map(phone.Status), phone.Status);
+            }
+        }
+
+        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, System.Net.HttpStatusCode.OK);
+        throw new WhatsAppException(
+            details.Describe($"Maytapi's listPhones does not list phone {Core.Options.PhoneId} of this product (it lists {phones.Count}); check PhoneId and ProductId"),
+            details);
+    }
 }

@@ -23,6 +23,8 @@ public sealed class PackageVersionTests
     [TestCase("Messaging.WhatsApp.GreenApi")]
     [TestCase("Messaging.WhatsApp.AspNetCore")]
     [TestCase("Messaging.WhatsApp.Redis")]
+    [TestCase("Messaging.WhatsApp.Ledger")]
+    [TestCase("Messaging.WhatsApp.Ledger.PostgreSql")]
     public void Nuspec_DependsOnExactlyTheVersionOfMessagingWhatsAppItWasBuiltWith(string id)
     {
         var package = Directory.GetFiles(Feed, id + ".1.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal));

@@ -160,13 +160,15 @@ public abstract class ContractTests<TContract>
             }
         });
 
-        if (exchange.Status is >= 200 and < 300)
+        if (exchange.Status is >= 200 and < 300 && !Spec.Operation(exchange.Operation).AnswersWithALaterOneOfBranch(exchange))
         {
             Assert.That(failure, Is.Null, "a 2xx is returned, not thrown");
             AssertSameJson(result, exchange.ResponseJson, "returned result");
             return;
         }
 
+        // Any other status, and a 2xx in a oneOf branch other than the first (the one the generated method returns:
+        // Maytapi's listPhones answers its failure envelope with 200), throws with the status and the raw body.
         Assert.That(failure, Is.Not.Null, $"HTTP {exchange.Status} must throw {Contract.ExceptionType.Name}");
         var status = (int)Contract.ExceptionType.GetProperty("StatusCode")!.GetValue(failure)!;
         var response = (string?)Contract.ExceptionType.GetProperty("Response")!.GetValue(failure);
@@ -310,7 +312,7 @@ public sealed class MaytapiContractTests : ContractTests<Providers.MaytapiContra
     public void Recordings_SuccessFalseWithHttp200_CoverW05AndAnotherCause()
     {
         var failuresWith200 = Recordings().Select(Contract.Load)
-            .Where(e => e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
+            .Where(e => e.Operation == "SendMessage" && e.Status == 200 && (bool?)e.ResponseJson?["success"] == false)
             .ToList();
 
         Assert.Multiple(() =>

@@ -49,8 +49,10 @@ internal sealed class LedgerHost : IAsyncDisposable
 
     public IWhatsAppLedger Ledger => _services.GetRequiredService<IWhatsAppLedger>();
 
+    internal LedgerReconciler Reconciler => _services.GetRequiredService<LedgerReconciler>();
+
     /// <summary>A host over a new database file (or the one at <paramref name="databasePath"/>), migrated.</summary>
-    public static async Task<LedgerHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? databasePath = null, string connectionSuffix = "", bool migrate = true, bool retries = false)
+    public static async Task<LedgerHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? databasePath = null, string connectionSuffix = "", bool migrate = true, bool retries = false, TimeProvider? clock = null)
     {
         var folder = databasePath is null ? Directory.CreateTempSubdirectory("whatsapp-ledger-").FullName : Path.GetDirectoryName(databasePath)!;
         var path = databasePath ?? Path.Combine(folder, "ledger.db");
@@ -59,6 +61,11 @@ internal sealed class LedgerHost : IAsyncDisposable
         var logs = new CapturedLogs();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddGreenApi(o =>
         {
             o.ApiUrl = new Uri("http://gateway.invalid/");

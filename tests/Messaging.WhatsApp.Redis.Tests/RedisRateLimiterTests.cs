@@ -124,9 +124,12 @@ public sealed class RedisRateLimiterTests
         using var cancel = new CancellationTokenSource();
         var first = Enumerable.Range(0, 2).Select(i => sender.SendTextAsync(Replicas.Chat, $"cancel first {i}")).ToArray();
         var cancelled = sender.SendTextAsync(Replicas.Chat, "cancel me", cancellationToken: cancel.Token);
+
+        // Cancelled while it waits behind the first two: at once, not after they finish, so that a slow machine cannot
+        // let the window pass (and grant it a permit) before the cancellation.
+        await cancel.CancelAsync();
         var last = sender.SendTextAsync(Replicas.Chat, "cancel last");
         await Task.WhenAll(first);
-        await cancel.CancelAsync();
         Assert.That(async () => await cancelled, Throws.InstanceOf<OperationCanceledException>());
         await last;
         await Task.Delay(200);

@@ -42,13 +42,16 @@ public sealed class SharedLimitTests
             Assert.That(max, Is.LessThanOrEqualTo(Limit), () => "the gateway never sees more than 50 sendMessage calls in any 1.0 s window:\n" + FakeGateway.DescribeFullestWindow(arrivals, TimeSpan.FromSeconds(1)));
 
             // Fair: a freed slot goes to the replica that has waited longest, so each replica has about a third
-            // of the first half of the arrivals (an unfair limiter lets one replica drain its queue first).
+            // of the first half of the arrivals. An unfair limiter lets one replica drain its queue first (200 of
+            // the first 300) or starves one. The bounds are a sixth and a half, not a third exactly: which replica's
+            // thread wakes first after its wait is the machine's scheduling, and a busy machine (CI saw 141 of 300)
+            // skews the shares without any replica draining or starving.
             var firstHalf = arrivals.Take(300).ToArray();
             for (var r = 0; r < 3; r++)
             {
                 var share = firstHalf.Count(a => a.Text.StartsWith($"replica {r} ", StringComparison.Ordinal));
                 TestContext.Out.WriteLine($"replica {r}: {share} of the first 300 arrivals");
-                Assert.That(share, Is.InRange(60, 140), $"replica {r}'s share of the first 300 arrivals");
+                Assert.That(share, Is.InRange(50, 150), $"replica {r}'s share of the first 300 arrivals");
             }
         }
         finally

@@ -24,6 +24,7 @@ internal sealed partial class SendPipeline : IDisposable
     private readonly RateLimiter? _limiter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly InstanceStateMonitor? _instanceState;
 
     private int _disposed;
 
@@ -35,8 +36,10 @@ internal sealed partial class SendPipeline : IDisposable
     /// <param name="registrationName">The name the sender was registered under, for the recorder.</param>
     /// <param name="instance">The gateway's id of the sending instance, for the recorder.</param>
     /// <param name="recorder">Records each send (the message ledger), or null.</param>
-    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger, string registrationName = "", string instance = "", IWhatsAppSendRecorder? recorder = null)
+    /// <param name="instanceState">The instance's known state, whose refusal (fail-fast) ends a send before it starts; or null.</param>
+    public SendPipeline(WhatsAppProvider provider, RetryOptions retry, RateLimiter? limiter, TimeProvider time, ILogger logger, string registrationName = "", string instance = "", IWhatsAppSendRecorder? recorder = null, InstanceStateMonitor? instanceState = null)
     {
+        _instanceState = instanceState;
         _provider = provider;
         _registrationName = registrationName;
         _instance = instance;
@@ -119,7 +122,6 @@ internal sealed partial class SendPipeline : IDisposable
 
     private async Task<SendResult> SendAsync<TRequest>(ISendAttempt<TRequest> attempt, TRequest request, CancellationToken cancellationToken)
     {
-
         // The clock is read only for a duration something records (0: nothing listened when the send began).
         var started = WhatsAppTelemetry.SendDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         using var activity = WhatsAppTelemetry.Source.StartActivity("whatsapp.send", ActivityKind.Internal);
@@ -127,6 +129,12 @@ internal sealed partial class SendPipeline : IDisposable
         Exception? failure = null;
         try
         {
+            // Fail-fast: an instance known to be unable to send refuses the send before the rate limiter and the gateway.
+            if (_instanceState?.Refusal() is { } refused)
+            {
+                throw refused;
+            }
+
             for (var attemptNumber = 1; ; attemptNumber++)
             {
                 activity?.SetTag(WhatsAppTelemetry.AttemptsTag, attemptNumber);

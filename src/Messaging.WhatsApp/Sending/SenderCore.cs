@@ -38,7 +38,8 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
         var limiter = createLimiter is null
             ? RateLimits.PerSecond(options.MaxSendsPerSecond, options.RateLimitQueueLimit)
             : createLimiter(new WhatsAppRateLimitContext(definition.Provider, options.RateLimitInstance(), registrationName, options.MaxSendsPerSecond, options.RateLimitQueueLimit));
-        Pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance, registrationName, options.RateLimitInstance(), recorder);
+        InstanceState = new InstanceStateMonitor(definition.Provider, registrationName, options.RateLimitInstance(), options.StateTrustWindow, options.FailFastWhenUnableToSend, time, logger);
+        Pipeline = new SendPipeline(definition.Provider, options.Retry, limiter, time, logger ?? NullLogger.Instance, registrationName, options.RateLimitInstance(), recorder, InstanceState);
         _ownedHttp = ownedHttp;
     }
 
@@ -51,6 +52,9 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     public SecretRedactor Redactor { get; }
 
     public TimeProvider Time { get; }
+
+    /// <summary>What is known of the instance's state, which fail-fast consults before each send.</summary>
+    public InstanceStateMonitor InstanceState { get; }
 
     /// <summary>Runs the sends: the provider's sender hands it each request with itself as the attempt.</summary>
     public SendPipeline Pipeline { get; }
@@ -77,6 +81,7 @@ internal sealed class SenderCore<TOptions, TClient> : IDisposable
     public void Dispose()
     {
         Pipeline.Dispose();
+        InstanceState.Dispose();
         _ownedHttp?.Dispose();
     }
 }

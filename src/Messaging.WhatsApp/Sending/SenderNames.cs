@@ -54,6 +54,10 @@ internal sealed partial class SenderNames
         return false;
     }
 
+    /// <summary>Every sender registered: its name, gateway and the service type it resolves as.</summary>
+    public IEnumerable<(string Name, WhatsAppProvider Provider, Type Sender)> All =>
+        _byName.SelectMany(n => n.Value.Select(s => (n.Key, s.Provider, s.Sender)));
+
     /// <summary>The neutral sender of <paramref name="name"/>.</summary>
     /// <exception cref="InvalidOperationException">More than one gateway is registered under the name.</exception>
     public IWhatsAppSender Resolve(IServiceProvider services, string name)

@@ -52,6 +52,11 @@ internal sealed class SenderOptionsValidator<TOptions> : IValidateOptions<TOptio
             failures.Add($"{prefix}RateLimitQueueLimit must not be negative.");
         }
 
+        if (options.StateTrustWindow < TimeSpan.FromSeconds(1) || options.StateTrustWindow > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{prefix}StateTrustWindow must be from 1 second to 1 day.");
+        }
+
         if (options.Retry is null)
         {
             failures.Add($"{prefix}Retry must not be null.");

@@ -70,7 +70,7 @@ internal static class SenderRegistration
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             var createLimiter = sp.GetRequiredService<IOptionsMonitor<SenderRateLimiterOptions>>().Get(clientName).Create;
-            return createSender(new SenderCore<TOptions, TClient>(
+            var core = new SenderCore<TOptions, TClient>(
                 definition,
                 Get(sp),
                 () => factory.CreateClient(clientName),
@@ -78,7 +78,10 @@ internal static class SenderRegistration
                 sp.GetRequiredService<TimeProvider>(),
                 registrationName: name,
                 createLimiter: createLimiter is null ? null : context => createLimiter(sp, context),
-                recorder: sp.GetService<IWhatsAppSendRecorder>()));
+                recorder: sp.GetService<IWhatsAppSendRecorder>());
+            core.InstanceState.Changed = InstanceStateHandlers.Dispatcher(
+                sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Messaging.WhatsApp.Health"));
+            return createSender(core);
         }
 
         // The neutral interface of a name is registered once, and fails to resolve when two gateways share the name.

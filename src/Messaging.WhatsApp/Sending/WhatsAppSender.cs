@@ -24,6 +24,14 @@ public abstract class WhatsAppSender<TOptions, TClient> : IWhatsAppSender, IDisp
 
     internal SenderCore<TOptions, TClient> Core { get; }
 
+    /// <summary>
+    /// What is known of the instance's state now, without asking the gateway: learned by the instance state monitoring
+    /// (<c>AddInstanceStateMonitoring</c>), the state notifications it receives, or the last <c>GetInstanceStateAsync</c>;
+    /// not learned yet (<see cref="WhatsAppInstanceState.Unknown"/>, no <see cref="WhatsAppInstanceStatus.LearnedAt"/>)
+    /// before any of them.
+    /// </summary>
+    public WhatsAppInstanceStatus InstanceStatus => Core.InstanceState.Current;
+
     /// <inheritdoc />
     public abstract Task<SendResult> SendTextAsync(ChatAddress chat, string text, string? replyTo = null, CancellationToken cancellationToken = default);
 

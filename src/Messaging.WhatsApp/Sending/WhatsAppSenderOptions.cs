@@ -37,6 +37,23 @@ public abstract class WhatsAppSenderOptions
     /// <summary>Automatic retries, of failures where the provider certainly did not act.</summary>
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>
+    /// When true, a send fails at once with <see cref="WhatsAppInstanceUnavailableException"/> (nothing sent, safe to
+    /// retry) while the instance is known to be unable to send: logged out, restricted, blocked or disabled, as learned
+    /// within <see cref="StateTrustWindow"/> by the instance state monitoring (<c>AddInstanceStateMonitoring</c>) or
+    /// <c>GetInstanceStateAsync</c>. Otherwise the gateway accepts such a send and keeps it queued (GREEN-API for 24
+    /// hours), where it may never leave. Off by default: a state that changed since it was learned can refuse a send
+    /// that would have gone out.
+    /// </summary>
+    public bool FailFastWhenUnableToSend { get; set; }
+
+    /// <summary>
+    /// How long a learned instance state is trusted: by <see cref="FailFastWhenUnableToSend"/>, the health check and the
+    /// <c>whatsapp.instances</c> metric; an older one counts as unknown. 1 second to 1 day; default 5 minutes, five
+    /// times the default poll interval. It must be longer than the monitoring's poll interval.
+    /// </summary>
+    public TimeSpan StateTrustWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The base address of a client for these options (it ends with '/').</summary>
     internal abstract Uri BaseAddress();
 

@@ -48,6 +48,16 @@ internal static class WhatsAppTelemetry
     public static readonly Histogram<double> NotificationDuration = Meter.CreateHistogram<double>(
         "whatsapp.server.notification.duration", "s", "How long the app's handlers took for one notification.");
 
+    /// <summary>
+    /// The monitored instances (<c>AddInstanceStateMonitoring</c>, <c>AddWhatsAppInstances</c>), by <c>whatsapp.provider</c>
+    /// and <c>whatsapp.instance.state</c>: every state of every provider that has one, 0 included, so that a state an
+    /// instance left reads 0 rather than its last count. A state older than the sender's StateTrustWindow counts as unknown.
+    /// </summary>
+    public static readonly ObservableGauge<int> Instances = Meter.CreateObservableGauge(
+        "whatsapp.instances", InstanceMeasurements, "{instance}", "Monitored WhatsApp instances, by provider and state.");
+
+    public const string InstanceStateTag = "whatsapp.instance.state";
+
     public const string ChannelTag = "whatsapp.channel";
     public const string NotificationTypeTag = "whatsapp.notification.type";
     public const string ProviderTag = "whatsapp.provider";
@@ -65,6 +75,7 @@ internal static class WhatsAppTelemetry
         WhatsAppQuotaExceededException => "quota_exceeded",
         WhatsAppRateLimitedException => "rate_limited",
         WhatsAppInstanceNotReadyException => "instance_not_ready",
+        WhatsAppInstanceUnavailableException => "instance_unavailable",
         WhatsAppConnectionFailedException => "connection_failed",
         WhatsAppOutcomeUnknownException => "outcome_unknown",
         WhatsAppException => "failed",
@@ -193,6 +204,32 @@ internal static class WhatsAppTelemetry
                 { NotificationTypeTag, "unread" },
                 { OutcomeTag, outcome },
             });
+        }
+    }
+
+    private static System.Collections.Generic.IEnumerable<Measurement<int>> InstanceMeasurements()
+    {
+        var counts = new System.Collections.Generic.Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var monitor in InstanceStateMonitor.All)
+        {
+            var provider = monitor.Current.Provider.Name;
+            if (!counts.TryGetValue(provider, out var byState))
+            {
+                counts[provider] = byState = new int[InstanceStates.All.Length];
+            }
+
+            byState[(int)monitor.EffectiveState()]++;
+        }
+
+        foreach (var provider in counts)
+        {
+            foreach (var state in InstanceStates.All)
+            {
+                yield return new Measurement<int>(
+                    provider.Value[(int)state],
+                    new System.Collections.Generic.KeyValuePair<string, object?>(ProviderTag, provider.Key),
+                    new System.Collections.Generic.KeyValuePair<string, object?>(InstanceStateTag, InstanceStates.Name(state)));
+            }
         }
     }
 

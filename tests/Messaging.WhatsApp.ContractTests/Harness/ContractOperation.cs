@@ -183,6 +183,15 @@ public sealed class ContractOperation
             ? content.Schema?.ActualSchema
             : null;
 
+    /// <summary>
+    /// Whether the recorded JSON body is not the first branch of a <c>oneOf</c> response schema: NSwag types the generated
+    /// method's result as the first branch, so such a body (Maytapi's listPhones failure envelope, an object where the
+    /// phones are an array) is thrown as the client's exception rather than returned.
+    /// </summary>
+    public bool AnswersWithALaterOneOfBranch(RecordedExchange exchange) =>
+        ResponseSchemaFor(exchange) is { OneOf.Count: > 1 } schema
+        && schema.OneOf.First().ActualSchema.Validate(exchange.ResponseJson!).Count > 0;
+
     /// <summary>Whether the operation declares content (a body) for this status; false for an undeclared status.</summary>
     public bool DeclaresContentFor(int status) =>
         _operation.Responses.TryGetValue(status.ToString(CultureInfo.InvariantCulture), out var declared)

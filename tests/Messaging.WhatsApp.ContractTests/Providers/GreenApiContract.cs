@@ -31,6 +31,7 @@ public sealed class GreenApiContract : ProviderContract
                 idInstance, apiTokenInstance, Body<GreenApiGetMessageRequest>(exchange), cancellationToken).ConfigureAwait(false),
             "LastOutgoingMessages" => await client.LastOutgoingMessagesAsync(
                 idInstance, apiTokenInstance, QueryParameter<int?>(exchange, "minutes"), cancellationToken).ConfigureAwait(false),
+            "GetStateInstance" => await client.GetStateInstanceAsync(idInstance, apiTokenInstance, cancellationToken).ConfigureAwait(false),
             _ => throw UnknownOperation(exchange),
         };
     }

@@ -21,6 +21,7 @@ public sealed class MaytapiContract : ProviderContract
         {
             "SendMessage" => await client.SendMessageAsync(
                 PathParameter<string>(exchange, "phoneId"), Body<MaytapiMessage>(exchange), cancellationToken).ConfigureAwait(false),
+            "ListPhones" => await client.ListPhonesAsync(cancellationToken).ConfigureAwait(false),
             _ => throw UnknownOperation(exchange),
         };
     }

@@ -51,7 +51,8 @@ public sealed class WebhookHost : IAsyncDisposable
     public static async Task<WebhookHost> StartAsync(
         Action<IServiceCollection> register,
         string prefix = "/whatsapp",
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -71,6 +72,7 @@ public sealed class WebhookHost : IAsyncDisposable
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapWhatsAppWebhooks(prefix);
+        map?.Invoke(app);
         await app.StartAsync();
         return new WebhookHost(app, logs, received);
     }
