@@ -14,7 +14,8 @@ namespace Messaging.WhatsApp.GreenApi;
 /// | <c>notAuthorized</c> | NeedsLogin | not linked: scan the QR code; sends queue for 24 hours and are not delivered |
 /// | <c>yellowCard</c>, <c>suspended</c> | Restricted | sending "partially or completely suspended … due to spamming activity"; a reboot is needed |
 /// | <c>blocked</c> | Blocked | "Instance banned" |
-/// | anything else (<c>pendingPassword</c>, a new word), or an answer without <c>stateInstance</c> | Unknown | not documented for WhatsApp |
+/// | anything else (<c>pendingPassword</c>, a new word, a word in another letter case or with spaces) | Unknown | not documented for WhatsApp; only the documented words, exactly, are known |
+/// | an answer without <c>stateInstance</c> | an error, not a state | it states nothing (<c>{"code":401}</c> with 200 is the refused token) |
 /// </remarks>
 internal static class GreenApiInstanceStates
 {

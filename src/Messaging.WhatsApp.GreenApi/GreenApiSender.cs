@@ -220,17 +220,37 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
 
     InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
 
-    /// <summary>A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one.</summary>
-    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
-        notification is GreenApiStateInstanceChangedNotification changed && changed.InstanceData?.IdInstance == Core.Options.IdInstance
-            ? Core.InstanceState.Current with
+    /// <summary>
+    /// A <c>stateInstanceChanged</c> of this instance (its <c>idInstance</c>), at its own time when it has one, else at its
+    /// arrival. One whose time is no time (negative, past year 9999) or more than <see cref="ClockDifference"/> ahead of its
+    /// arrival is ignored: believed, a time far ahead would make every later state look older, and pin this one.
+    /// </summary>
+    WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt)
+    {
+        if (notification is not GreenApiStateInstanceChangedNotification changed || changed.InstanceData?.IdInstance != Core.Options.IdInstance)
+        {
+            return null;
+        }
+
+        var learnedAt = receivedAt;
+        if (changed.Timestamp is { } seconds)
+        {
+            if (NotificationJson.FromUnixSeconds(seconds) is not { } stated || stated > receivedAt + ClockDifference)
             {
-                State = GreenApiInstanceStates.Map(changed.StateInstance),
-                ProviderState = changed.StateInstance,
-                LearnedAt = NotificationJson.FromUnixSeconds(changed.Timestamp) ?? receivedAt,
-                Source = WhatsAppInstanceStateSource.Notification,
+                return null;
             }
-            : null;
+
+            learnedAt = stated;
+        }
+
+        return Core.InstanceState.Current with
+        {
+            State = GreenApiInstanceStates.Map(changed.StateInstance),
+            ProviderState = Core.Redactor.RedactOrNull(changed.StateInstance),
+            LearnedAt = learnedAt,
+            Source = WhatsAppInstanceStateSource.Notification,
+        };
+    }
 
     /// <summary>One getStateInstance call, as a neutral state and GREEN-API's word.</summary>
     private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
@@ -249,7 +269,36 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
             throw unreached;
         }
 
-        return (GreenApiInstanceStates.Map(answer?.StateInstance, nullAnswer: answer is null), answer?.StateInstance);
+        if (answer is null)
+        {
+            return (GreenApiInstanceStates.Map(null, nullAnswer: true), null);
+        }
+
+        // An answer without stateInstance states no state: an error envelope sent with 200, or nothing at all.
+        if (answer.StateInstance is not { } word)
+        {
+            throw AnswerWithoutState(answer);
+        }
+
+        // The word is kept for the app to see; a gateway or proxy that echoes the token there must not put it in logs.
+        return (GreenApiInstanceStates.Map(word), Core.Redactor.Redact(word));
+    }
+
+    /// <summary>
+    /// A getStateInstance answer of 200 without <c>stateInstance</c>: GREEN-API's <c>{"code":401,…}</c> (the token refused,
+    /// as on sendMessage) is a <see cref="WhatsAppAuthenticationException"/>; anything else a plain error, never a state.
+    /// </summary>
+    private WhatsAppException AnswerWithoutState(GreenApiStateInstance answer)
+    {
+        // Unknown fields keep their values as read: text and numbers as they are, objects and arrays as JTokens.
+        string? Field(string name) =>
+            answer.AdditionalProperties.TryGetValue(name, out var value) ? ErrorBody.Text(value as Newtonsoft.Json.Linq.JToken ?? new Newtonsoft.Json.Linq.JValue(value)) : null;
+        var code = Field("code");
+        var message = Field("description") ?? Field("message");
+        var details = new WhatsAppErrorDetails(GreenApiOptions.Provider, System.Net.HttpStatusCode.OK, Core.Redactor.RedactOrNull(code), Core.Redactor.RedactOrNull(message));
+        return code == "401"
+            ? new WhatsAppAuthenticationException(details.Describe("GREEN-API refused the token (getStateInstance answered code 401)"), details)
+            : new WhatsAppException(details.Describe("GREEN-API answered getStateInstance without stateInstance, so it states no state; asking again is safe"), details);
     }
 
     /// <summary>

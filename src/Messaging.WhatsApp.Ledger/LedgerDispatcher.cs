@@ -107,18 +107,21 @@ internal sealed partial class LedgerDispatcher : BackgroundService
     internal async Task<List<LedgerMessage>> ClaimEachAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var candidates = await _database.RunAsync(
+        // A record the ledger never writes (an edited row) is not sent: set aside as unresolved, with a warning.
+        var candidates = await LedgerRows.ReadAsync(
+            _database,
             context =>
             {
                 var messages = context.Set<LedgerMessage>();
-                return messages.AsNoTracking()
+                return messages
                     .Where(m => m.Outcome == LedgerOutcome.Queued && (m.NextAttemptAt == null || m.NextAttemptAt <= now))
                     .Where(m => !messages.Any(o => o.Provider == m.Provider && o.RegistrationName == m.RegistrationName && o.ChatId == m.ChatId && o.Id < m.Id
                         && (o.Outcome == LedgerOutcome.Queued || o.Outcome == LedgerOutcome.Sending)))
                     .OrderBy(m => m.Id)
-                    .Take(_options.DispatchBatchSize)
-                    .ToListAsync(cancellationToken);
+                    .Take(_options.DispatchBatchSize);
             },
+            LedgerRows.Check,
+            odd => LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Queued, now, _logger, cancellationToken),
             cancellationToken).ConfigureAwait(false);
 
         var claimed = new List<LedgerMessage>(candidates.Count);

@@ -59,3 +59,35 @@ public sealed class WhatsAppLedgerUnavailableException : WhatsAppException
     {
     }
 }
+
+/// <summary>
+/// A record in the ledger's database holds what no version of the ledger writes (an undefined outcome or status, NULL
+/// where a value is required, a time no date can hold, an accepted send without its message id…), as a bad migration,
+/// another program or a hand edit can leave it. The ledger does not act on such a record: nothing was sent by this call,
+/// and nothing is sent under its key until the row is corrected or deleted.
+/// </summary>
+public sealed class WhatsAppLedgerRecordException : WhatsAppException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="recordId">The record's number (its <c>Id</c> column).</param>
+    /// <param name="idempotencyKey">Its key, or null when it cannot be read.</param>
+    /// <param name="field">The column that breaks a rule, e.g. <c>Outcome</c>.</param>
+    /// <param name="rule">What the column holds that the ledger never writes.</param>
+    /// <param name="details">The provider of the sender or the record.</param>
+    public WhatsAppLedgerRecordException(long recordId, string? idempotencyKey, string field, string rule, WhatsAppErrorDetails details)
+        : base($"The ledger's record {recordId}{(idempotencyKey is null ? string.Empty : $" (key '{(idempotencyKey.Length > 200 ? idempotencyKey[..200] + "…" : idempotencyKey)}')")} cannot be trusted: {field} {rule}. The ledger does not act on it and nothing was sent; correct or delete the row.", details)
+    {
+        RecordId = recordId;
+        IdempotencyKey = idempotencyKey;
+        Field = field;
+    }
+
+    /// <summary>The record's number (its <c>Id</c> column).</summary>
+    public long RecordId { get; }
+
+    /// <summary>The record's key, or null when it cannot be read.</summary>
+    public string? IdempotencyKey { get; }
+
+    /// <summary>The column that breaks a rule, e.g. <c>Outcome</c>.</summary>
+    public string Field { get; }
+}

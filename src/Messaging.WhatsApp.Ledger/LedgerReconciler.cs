@@ -88,13 +88,18 @@ internal sealed partial class LedgerReconciler : BackgroundService
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Sends whose process stopped while sending them: unknown outcomes, for the evidence to settle.</summary>
+    /// <summary>
+    /// Sends whose process stopped while sending them: unknown outcomes, for the evidence to settle. A lease no process
+    /// can hold (none at all, or further ahead than <see cref="WhatsAppLedgerOptions.SendLease"/> and the clocks'
+    /// difference: an edited row) has run out too, or it would hold its key and its chat's outbox forever.
+    /// </summary>
     private Task<int> ExpireLeasesAsync(CancellationToken cancellationToken)
     {
         var now = Now();
+        var longest = now + (long)(_options.SendLease + ClockDifference).TotalMilliseconds;
         return _database.RunAsync(
             context => context.Set<LedgerMessage>()
-                .Where(m => m.Outcome == LedgerOutcome.Sending && m.LeaseUntil < now)
+                .Where(m => m.Outcome == LedgerOutcome.Sending && (m.LeaseUntil == null || m.LeaseUntil < now || m.LeaseUntil > longest))
                 .ExecuteUpdateAsync(
                     set => set
                         .SetProperty(m => m.Outcome, LedgerOutcome.Unknown)
@@ -156,6 +161,22 @@ internal sealed partial class LedgerReconciler : BackgroundService
             searches = await journal.FindSentMessagesAsync(
                 lookups.Select(r => new SentMessageQuery(ChatAddress.Parse(r.ChatId), r.Text!, DateTimeOffset.FromUnixTimeMilliseconds(r.AttemptedAt))).ToList(),
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException) when (lookups.Count > 1)
+        {
+            // The sender refused a query (a text, chat or time it would never have sent: an edited row): ask for each
+            // record alone, so that one record does not keep the others from being settled.
+            foreach (var record in lookups)
+            {
+                await SettleFromJournalAsync(journal, [record], cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+        catch (ArgumentException e)
+        {
+            await LedgerRows.SetAsideAsync(_database, new LedgerRows.Odd(lookups[0].Id, lookups[0].IdempotencyKey, "Text, ChatId or AttemptedAt", "cannot be looked up in the journal: " + e.Message), LedgerOutcome.Unknown, Now(), _logger, cancellationToken).ConfigureAwait(false);
+            return;
         }
         catch (WhatsAppException e)
         {
@@ -379,7 +400,9 @@ internal sealed partial class LedgerReconciler : BackgroundService
         await _database.RunAsync(
             async context =>
             {
-                var oldMessages = await context.Set<LedgerMessage>().Where(m => m.CreatedAt < cutoff).OrderBy(m => m.Id).Select(m => m.Id).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
+                // A record created before any date (an edited row) is not old but odd: deleting it would free its key for a
+                // second send.
+                var oldMessages = await context.Set<LedgerMessage>().Where(m => m.CreatedAt < cutoff && m.CreatedAt >= LedgerRows.MinTime).OrderBy(m => m.Id).Select(m => m.Id).Take(size).ToListAsync(cancellationToken).ConfigureAwait(false);
                 if (oldMessages.Count > 0)
                 {
                     await context.Set<LedgerMessage>().Where(m => oldMessages.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

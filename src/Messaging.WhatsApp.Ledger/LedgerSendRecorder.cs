@@ -80,11 +80,14 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                     return null;
                 }
 
-                // The key is taken: the same message sent before, or in flight now, or another message under the key.
-                var existing = await _database.RunAsync(
-                    context => context.Set<LedgerMessage>().AsNoTracking()
-                        .SingleOrDefaultAsync(m => m.Provider == intent.Provider.Name && m.RegistrationName == intent.RegistrationName && m.IdempotencyKey == key, cancellationToken),
-                    cancellationToken).ConfigureAwait(false);
+                // The key is taken: the same message sent before, or in flight now, or another message under the key. A
+                // record the ledger never writes is not answered from, nor sent again: refused, naming the field.
+                var existing = (await LedgerRows.ReadAsync(
+                    _database,
+                    context => context.Set<LedgerMessage>().Where(m => m.Provider == intent.Provider.Name && m.RegistrationName == intent.RegistrationName && m.IdempotencyKey == key),
+                    LedgerRows.Check,
+                    odd => throw new WhatsAppLedgerRecordException(odd.Id, odd.Key ?? key, odd.Field, odd.Rule, details),
+                    cancellationToken).ConfigureAwait(false)).SingleOrDefault();
                 if (existing is null)
                 {
                     // Deleted since (retention): it can be inserted again.

@@ -84,6 +84,7 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
     {
         var furthest = await context.Set<LedgerStatusEvent>().AsNoTracking()
             .Where(e => e.Provider == provider && e.MessageId == messageId && e.StatusRank > 0)
+            .Where(LedgerRows.SoundReport)
             .OrderByDescending(e => e.StatusRank).ThenBy(e => e.ReceivedAt).ThenBy(e => e.Id)
             .Select(e => new { e.Status, e.StatusRank, At = e.ProviderTime ?? e.ReceivedAt })
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,8 @@ namespace Messaging.WhatsApp.Maytapi;
 /// | <c>qr-code</c>, <c>qr-screen</c> | NeedsLogin | "On qr-code login screen state" (glific/glific reads <c>qr-screen</c>) |
 /// | <c>idle</c> | NeedsLogin | "When a phone stays at qr-code for 3 min. it turns to idle state": still logged out |
 /// | <c>disabled</c> | Disabled | set while the subscription is suspended (the factoryreset text); re-enabled from the console or by a request to the phone's instance |
-/// | anything else, or a phone listed without a status | Unknown | not documented (no <c>banned</c> has been observed) |
+/// | anything else (a word in another letter case or with spaces too), or a phone listed without a status | Unknown | not documented (no <c>banned</c> has been observed) |
+/// | the phone not listed, listed twice, or its entry naming another product | an error, not a state | the list states no one state of this phone |
 /// </remarks>
 internal static class MaytapiInstanceStates
 {

@@ -14,6 +14,9 @@ namespace Messaging.WhatsApp.Maytapi;
 /// </summary>
 public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient>, IMaytapiSender, ISendAttempt<MaytapiMessage>, IInstanceStateSource
 {
+    /// <summary>The fields that name a product in a listPhones entry.</summary>
+    private static readonly string[] ProductFields = ["product_id", "pid"];
+
     /// <summary>The base address a Maytapi HttpClient needs: <c>{ApiUrl}{ProductId}/</c>.</summary>
     /// <param name="options">The options.</param>
     /// <returns>The address.</returns>
@@ -103,21 +106,55 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
     InstanceStateMonitor IInstanceStateSource.InstanceState => Core.InstanceState;
 
     /// <summary>
-    /// A <c>status</c> webhook of this phone (its <c>phone_id</c>, and its product when the body names one), at the time it
-    /// arrived: Maytapi's carries no time of its own.
+    /// A <c>status</c> webhook of this phone, at the time it arrived: Maytapi's carries no time of its own. It is this
+    /// phone's when it gives a phone id and every phone id it gives (<c>phone_id</c>, <c>phoneId</c>) is this one, and
+    /// every product it names (<c>product_id</c>, <c>pid</c>) is this one: a body that also names another is not believed.
     /// </summary>
     WhatsAppInstanceStatus? IInstanceStateSource.StateReportedBy(object notification, DateTimeOffset receivedAt) =>
         notification is MaytapiStatusNotification status
-        && MaytapiNotificationReader.Instance(status) == Core.Options.PhoneId
-        && (status.ProductId ?? status.Pid) is var product && (product is null || string.Equals(product, Core.Options.ProductId, StringComparison.OrdinalIgnoreCase))
+        && IsThisPhone(status.PhoneId, status.AdditionalProperties.TryGetValue("phoneId", out var camel) ? camel : null)
+        && IsThisProduct(status.ProductId) && IsThisProduct(status.Pid)
             ? Core.InstanceState.Current with
             {
                 State = MaytapiInstanceStates.Map(status.Status),
-                ProviderState = status.Status,
+                ProviderState = Core.Redactor.RedactOrNull(status.Status),
                 LearnedAt = receivedAt,
                 Source = WhatsAppInstanceStateSource.Notification,
             }
             : null;
+
+    /// <summary>True when at least one of <paramref name="ids"/> is given and each given is PhoneId, as a number or a string.</summary>
+    private bool IsThisPhone(params object?[] ids)
+    {
+        var given = false;
+        foreach (var id in ids)
+        {
+            if (id is null)
+            {
+                continue;
+            }
+
+            // Values come as read: a JSON number as a long, a string as it is; anything else names no phone.
+            var text = id switch
+            {
+                string s => s,
+                long l => l.ToString(CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (text != Core.Options.PhoneId)
+            {
+                return false;
+            }
+
+            given = true;
+        }
+
+        return given;
+    }
+
+    /// <summary>True unless <paramref name="product"/> names another product (compared without case, as UUIDs are).</summary>
+    private bool IsThisProduct(string? product) =>
+        product is null || string.Equals(product, Core.Options.ProductId, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>One listPhones call: this phone's entry, as a neutral state and Maytapi's word.</summary>
     private async Task<(WhatsAppInstanceState State, string? Word)> AskStateAsync(CancellationToken cancellationToken)
@@ -136,17 +173,50 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
             throw MaytapiErrorMap.Unreached(e, "listPhones", cancellationToken);
         }
 
+        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, System.Net.HttpStatusCode.OK);
+        MaytapiPhone? found = null;
         foreach (var phone in phones)
         {
-            if (phone?.Id?.ToString(CultureInfo.InvariantCulture) == Core.Options.PhoneId)
+            if (phone?.Id?.ToString(CultureInfo.InvariantCulture) == Core.Options.PhoneId && OfThisProduct(phone.AdditionalProperties))
             {
-                return (MaytapiInstanceStates.Map(phone.Status), phone.Status);
+                if (found is not null)
+                {
+                    // Two entries for one phone: which of them is its state is not stated.
+                    throw new WhatsAppException(
+                        details.Describe($"Maytapi's listPhones lists phone {Core.Options.PhoneId} more than once, so it states no one state; asking again is safe"),
+                        details);
+                }
+
+                found = phone;
             }
         }
 
-        var details = new WhatsAppErrorDetails(MaytapiOptions.Provider, System.Net.HttpStatusCode.OK);
-        throw new WhatsAppException(
-            details.Describe($"Maytapi's listPhones does not list phone {Core.Options.PhoneId} of this product (it lists {phones.Count}); check PhoneId and ProductId"),
-            details);
+        if (found is null)
+        {
+            throw new WhatsAppException(
+                details.Describe($"Maytapi's listPhones does not list phone {Core.Options.PhoneId} of this product (it lists {phones.Count}); check PhoneId and ProductId"),
+                details);
+        }
+
+        // The word is kept for the app to see; a gateway that echoes the key there must not put it in logs.
+        return (MaytapiInstanceStates.Map(found.Status), Core.Redactor.RedactOrNull(found.Status));
+    }
+
+    /// <summary>
+    /// False when a listPhones entry names another product (<c>product_id</c> or <c>pid</c>, which Maytapi's entries do
+    /// not carry): the same phone id there is another phone. A null, or no such field, names none.
+    /// </summary>
+    private bool OfThisProduct(System.Collections.Generic.IDictionary<string, object> fields)
+    {
+        foreach (var name in ProductFields)
+        {
+            // Unknown fields keep their values as read: a string as it is, anything else is no product id of this one.
+            if (fields.TryGetValue(name, out var value) && value is not null && !(value is string product && IsThisProduct(product)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -11,7 +11,8 @@ namespace Messaging.WhatsApp;
 /// <param name="Instance">The gateway's id of the instance, never a credential: GREEN-API's <c>idInstance</c>, Maytapi's
 /// <c>ProductId/PhoneId</c>.</param>
 /// <param name="State">The state in neutral terms.</param>
-/// <param name="ProviderState">The gateway's word (<c>notAuthorized</c>, <c>qr-code</c>, …); null when it stated none
+/// <param name="ProviderState">The gateway's word (<c>notAuthorized</c>, <c>qr-code</c>, …), with a credential it echoes
+/// masked; null when it stated none
 /// (GREEN-API's <c>null</c> while an instance is being created, a Maytapi phone listed without a status) or nothing was
 /// learned yet.</param>
 /// <param name="LearnedAt">When the gateway stated it (a notification's own time when it has one), or null when never learned.</param>

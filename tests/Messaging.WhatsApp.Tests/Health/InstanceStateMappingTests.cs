@@ -101,7 +101,6 @@ public sealed class InstanceStateMappingTests
     }
 
     [TestCase("green-api", """{"stateInstance":"somethingNew"}""", "somethingNew")]
-    [TestCase("green-api", """{}""", null)]
     [TestCase("maytapi", """[{"id":12,"number":"905301234567","status":"banned"}]""", "banned")]
     [TestCase("maytapi", """[{"id":7,"status":"qr-code"},{"id":12,"status":"somethingNew"}]""", "somethingNew")]
     public async Task GetInstanceState_UnknownWord_IsUnknownWithTheWordKept(string provider, string body, string? word)
