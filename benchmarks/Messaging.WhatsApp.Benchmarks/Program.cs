@@ -15,6 +15,10 @@ using Messaging.WhatsApp.Benchmarks;
 //   --profile <variant> [seconds]               one variant in a loop over the in-memory handler, for a profiler
 //   --first-sends [processes] [variant,...]     the time to a first send in a fresh process, per variant
 //   --first-send <variant>                      the process the first-sends mode starts
+//   --ledger-throughput [count] [c1,c2,...] [rounds] [Normal,Full]
+//                                               the message ledger on SQLite: recorded sends/s and status updates/s
+//   --ledger-case <send|status> <Normal|Full> <count> <concurrency>
+//                                               the process the ledger throughput mode starts, one case
 //   --outbox-throughput [count] [replicas,...] [rounds] [fsync-off]
 //                                               the outbox dispatched by 1 and 3 replica processes on PostgreSQL
 //   --outbox-replica                            the replica process the outbox throughput mode starts
@@ -41,6 +45,14 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return await FirstSend.RunAllAsync(Arg(args, 1, 10), args.Length > 2 ? args[2].Split(',') : null);
     case "--first-send":
         return await FirstSend.RunAsync(args[1]);
+    case "--ledger-throughput":
+        return await LedgerThroughput.RunAllAsync(
+            Arg(args, 1, 20_000),
+            args.Length > 2 ? args[2].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1, 8, 32],
+            Arg(args, 3, 3),
+            args.Length > 4 ? args[4].Split(',').Select(Enum.Parse<LedgerMode>).ToArray() : [LedgerMode.Normal, LedgerMode.Full]);
+    case "--ledger-case":
+        return await LedgerThroughput.RunCaseAsync(args[1], Enum.Parse<LedgerMode>(args[2]), Arg(args, 3, 0), Arg(args, 4, 1));
     case "--profile":
         return await Throughput.ProfileAsync(args[1], Arg(args, 2, 10));
     case "--receive-throughput":

@@ -13,7 +13,7 @@ namespace Messaging.WhatsApp.Cli;
 /// <summary>
 /// <c>whatsapp-send</c>: parses the arguments and runs the command: a send through real credentials or the
 /// embedded sandbox, optionally waiting for its delivery status (<see cref="SendCommandRunner"/>), or
-/// <c>listen</c> (<see cref="ListenCommandRunner"/>). Results go to stdout, failures to stderr as one line, and
+/// <c>listen</c> (<see cref="ListenCommandRunner"/>), or <c>status</c> (<see cref="StatusCommandRunner"/>). Results go to stdout, failures to stderr as one line, and
 /// the exit code says which (see <see cref="ExitCodes"/>).
 /// </summary>
 internal static class CliApp
@@ -39,7 +39,8 @@ internal static class CliApp
         var root = CommandLine.Create(
             (send, token) => SendCommandRunner.RunAsync(send, CliConfiguration.Build(environment), stdout, stderr, token),
             (listen, token) => ListenCommandRunner.RunAsync(listen, CliConfiguration.Build(environment), stdout, stderr, token),
-            (state, token) => StateCommandRunner.RunAsync(state, CliConfiguration.Build(environment), stdout, stderr, token));
+            (state, token) => StateCommandRunner.RunAsync(state, CliConfiguration.Build(environment), stdout, stderr, token),
+            (status, token) => StatusCommandRunner.RunAsync(status, stdout, stderr, token));
         var parsed = root.Parse(args, CommandLine.ParserConfiguration);
         if (parsed.Errors.Count > 0)
         {
@@ -83,6 +84,7 @@ internal static class CliApp
     /// <param name="profiles">The providers to receive from.</param>
     /// <param name="address">Where to listen.</param>
     /// <param name="watch">The handler of the updates.</param>
+    /// <param name="ledger">The ledger the updates are applied to, or null.</param>
     /// <param name="stderr">Receives the <c>listening</c> lines.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running listener, or the failure.</returns>
@@ -91,13 +93,14 @@ internal static class CliApp
         IReadOnlyList<ProviderProfile> profiles,
         WebhookAddress address,
         UpdateWatch watch,
+        CliLedger? ledger,
         TextWriter stderr,
         CancellationToken cancellationToken)
     {
         WebhookListener listener;
         try
         {
-            listener = await WebhookListener.StartAsync(configuration, profiles, address, watch, cancellationToken).ConfigureAwait(false);
+            listener = await WebhookListener.StartAsync(configuration, profiles, address, watch, ledger, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OptionsValidationException or AggregateException)
         {

@@ -21,8 +21,12 @@ internal sealed class CliHelpAction(HelpAction generated) : SynchronousCommandLi
         new[]
         {
             // The send's synopsis on two lines, its optional part under its required one.
-            "usage: " + CommandLine.SendSynopsis.Replace(" [--sandbox]", Environment.NewLine + "                     [--sandbox]", StringComparison.Ordinal),
+            "usage: " + CommandLine.SendSynopsis
+                .Replace(" [--sandbox]", Environment.NewLine + "                     [--sandbox]", StringComparison.Ordinal)
+                .Replace(" [--wait", Environment.NewLine + "                     [--wait", StringComparison.Ordinal),
             "       " + CommandLine.ListenSynopsis,
+            "       " + CommandLine.StateSynopsis,
+            "       " + CommandLine.StatusSynopsis,
             string.Empty,
             "Settings, from environment variables or user secrets (in the project's folder,",
             "'dotnet user-secrets set GreenApi:IdInstance <value>': ':' for '__'); the environment wins:",
@@ -37,16 +41,23 @@ internal sealed class CliHelpAction(HelpAction generated) : SynchronousCommandLi
             "  When the chosen provider has none of its sending settings, the send goes to the embedded sandbox.",
             "  Logging__LogLevel__Default: the level of the logs on stderr (Warning unless set).",
             string.Empty,
+            "Message ledger: a send with --key is recorded in " + CliLedger.DefaultPath,
+            "  (or the --ledger file); a send again with the key prints the record and sends nothing. No --key, no record.",
+            string.Empty,
             "Exit codes:",
-            "  0 sent (with --wait: delivered, read or played; listen: stopped by Ctrl+C or SIGTERM)",
+            "  0 sent, or sent before with the --key (with --wait: delivered, read or played; listen: stopped by Ctrl+C or",
+            "    SIGTERM; status: found)",
             "  1 any other failure",
-            "  2 usage, argument or configuration error: nothing was sent",
+            "  2 usage, argument or configuration error, or a --key used before for another text: nothing was sent",
             "  3 credentials refused",
             "  4 request rejected",
-            "  5 not sent, try again later",
-            "  6 outcome unknown (may have been sent: do not resend blindly)",
+            "  5 not sent, try again later (also: the ledger cannot be written, or a send with the --key is in flight)",
+            "  6 outcome unknown, now or for an earlier send with the --key (may have been sent: do not resend blindly)",
             "  7 with --wait: the provider reports the message failed or deleted",
             "  8 with --wait: sent, but no final status within the wait (may still be delivered: do not resend)",
+            "  9 state: the instance cannot send now",
+            "  10 state: the gateway could not be asked",
+            "  11 status: no record of the key",
         }));
 
     private readonly HelpAction _generated = WithWidth(generated);

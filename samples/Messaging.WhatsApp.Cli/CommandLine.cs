@@ -18,8 +18,16 @@ namespace Messaging.WhatsApp.Cli;
 /// <param name="Sandbox">True to send to the embedded sandbox whatever is configured.</param>
 /// <param name="Wait">How long to wait for the delivery status after sending, or null not to wait.</param>
 /// <param name="Webhook">Where to receive the provider's notifications while waiting (real credentials), or null.</param>
+/// <param name="Key">The idempotency key that records the send in the ledger, or null not to record it.</param>
+/// <param name="Ledger">The ledger file given with <c>--ledger</c>, or null for the default one.</param>
 internal sealed record SendCommand(
-    ProviderProfile Provider, string To, string Text, string? ReplyTo, bool Sandbox, TimeSpan? Wait, WebhookAddress? Webhook);
+    ProviderProfile Provider, string To, string Text, string? ReplyTo, bool Sandbox, TimeSpan? Wait, WebhookAddress? Webhook, string? Key = null, string? Ledger = null);
+
+/// <summary>Print the ledger's record of the sends with an idempotency key, and each one's timeline.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Ledger">The ledger file given with <c>--ledger</c>, or null for the default one.</param>
+/// <param name="Registration">Only the records of this registration name (an app's ledger), or null for the CLI's own.</param>
+internal sealed record StatusCommand(string Key, string? Ledger, string? Registration);
 
 /// <summary>Run the webhook endpoints of every provider with webhook credentials and print their updates.</summary>
 /// <param name="Address">Where to listen, and how the gateways reach it.</param>
@@ -42,7 +50,7 @@ internal sealed record WebhookAddress(int Port, IPAddress Bind, Uri? PublicUrl)
 
 /// <summary>
 /// <c>whatsapp-send</c>'s command line on System.CommandLine: a send (the root command, no verb, as before
-/// <c>listen</c> existed) or <c>listen</c>. The options convert and check their own values; the commands check
+/// <c>listen</c> existed), <c>listen</c>, <c>state</c> or <c>status</c>. The options convert and check their own values; the commands check
 /// which options go together. <see cref="Problem"/> turns the first parse error into the CLI's usage line.
 /// </summary>
 internal static class CommandLine
@@ -56,13 +64,20 @@ internal static class CommandLine
     /// <summary>The one-line synopsis of <c>state</c>, quoted after its usage errors.</summary>
     public static readonly string StateSynopsis = $"whatsapp-send state --provider {ProviderProfile.Names} [--sandbox]";
 
+    /// <summary>The verb that prints a key's record from the ledger.</summary>
+    public const string StatusVerb = "status";
+
     /// <summary>The one-line synopsis of a send, quoted after its usage errors.</summary>
     public static readonly string SendSynopsis =
-        $"whatsapp-send --provider {ProviderProfile.Names} --to <address> --text <text> [--reply-to <id>] [--sandbox] [--wait <seconds> [--port <p> --public-url <url> [--bind <ip>]]]";
+        $"whatsapp-send --provider {ProviderProfile.Names} --to <address> --text <text> [--reply-to <id>] [--sandbox] [--key <key> [--ledger <file>]] [--wait <seconds> [--port <p> --public-url <url> [--bind <ip>]]]";
 
     /// <summary>The one-line synopsis of <c>listen</c>, quoted after its usage errors.</summary>
     public static readonly string ListenSynopsis =
         "whatsapp-send listen --port <p> [--public-url <url>] [--bind <ip>]";
+
+    /// <summary>The one-line synopsis of <c>status</c>, quoted after its usage errors.</summary>
+    public static readonly string StatusSynopsis =
+        "whatsapp-send status <key> [--ledger <file>] [--registration <name>]";
 
     /// <summary>The longest <c>--wait</c>: a day, as long as GREEN-API redelivers a notification.</summary>
     private const int MaxWaitSeconds = 24 * 60 * 60;
@@ -73,15 +88,17 @@ internal static class CommandLine
     /// </summary>
     public static ParserConfiguration ParserConfiguration { get; } = new() { ResponseFileTokenReplacer = null };
 
-    /// <summary>Builds the commands, with the actions that run a parsed send or <c>listen</c>.</summary>
+    /// <summary>Builds the commands, with the actions that run a parsed send, <c>listen</c> or <c>status</c>.</summary>
     /// <param name="send">Runs a send; returns the exit code.</param>
     /// <param name="listen">Runs <c>listen</c>; returns the exit code.</param>
     /// <param name="state">Runs <c>state</c>; returns the exit code.</param>
-    /// <returns>The root command: a send, with <c>listen</c> and <c>state</c> as its subcommands.</returns>
+    /// <param name="status">Runs <c>status</c>; returns the exit code.</param>
+    /// <returns>The root command: a send, with <c>listen</c>, <c>state</c> and <c>status</c> as its subcommands.</returns>
     public static RootCommand Create(
         Func<SendCommand, CancellationToken, Task<int>> send,
         Func<ListenCommand, CancellationToken, Task<int>> listen,
-        Func<StateCommand, CancellationToken, Task<int>>? state = null)
+        Func<StateCommand, CancellationToken, Task<int>> state,
+        Func<StatusCommand, CancellationToken, Task<int>> status)
     {
         var provider = new Option<ProviderProfile>("--provider")
         {
@@ -114,6 +131,40 @@ internal static class CommandLine
             CustomParser = ParseWait,
         };
         var (port, bind, publicUrl) = AddressOptions("With --wait and real credentials: the");
+        var key = new Option<string>("--key")
+        {
+            Description = "An idempotency key of yours that names this message (an order id, say), recorded in the ledger"
+                + " with the send: a send again with the same key and text sends nothing and prints what was recorded."
+                + $" 1 to {SendOptions.MaxIdempotencyKeyLength} characters, not only spaces, no control characters.",
+            HelpName = "key",
+            CustomParser = ParseKey,
+        };
+        var ledger = LedgerOption("With --key: the");
+
+        var statusKey = new Argument<string>("key") { Description = "The key the send was given with --key." };
+        statusKey.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && KeyProblem(result.Tokens[0].Value) is { } problem)
+            {
+                result.AddError("<key>: " + problem);
+            }
+        });
+        var statusLedger = LedgerOption("The");
+        var registration = new Option<string>("--registration")
+        {
+            Description = "Only the records of this sender registration, in an app's ledger (\"\" for its default sender);"
+                + $" default: the CLI's own, the real sends' and the sandbox's ('{CliLedger.SandboxRegistration}').",
+            HelpName = "name",
+        };
+        var statusCommand = new Command(
+            StatusVerb,
+            "Prints the ledger's record of the sends with <key> (one line each), then its timeline: one line per step"
+                + " (time, kind, status, provider status, error).")
+        {
+            statusKey, statusLedger, registration,
+        };
+        statusCommand.SetAction((parsed, cancellationToken) =>
+            status(new StatusCommand(parsed.GetRequiredValue(statusKey), parsed.GetValue(statusLedger), parsed.GetValue(registration)), cancellationToken));
 
         var (listenPort, listenBind, listenPublicUrl) = AddressOptions("The");
         listenPort.Required = true;
@@ -126,13 +177,17 @@ internal static class CommandLine
         };
 
         // The send's options before the verb would be parsed, then ignored.
-        listenCommand.Validators.Add(result =>
+        foreach (var verb in new[] { listenCommand, statusCommand })
         {
-            if (result.Parent is CommandResult root && root.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } before)
+            verb.Validators.Add(result =>
             {
-                result.AddError($"listen must come first, before {before.IdentifierToken!.Value}");
-            }
-        });
+                if (result.Parent is CommandResult root && root.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } before)
+                {
+                    result.AddError($"{verb.Name} must come first, before {before.IdentifierToken!.Value}");
+                }
+            });
+        }
+
         listenCommand.SetAction((parsed, cancellationToken) =>
             listen(new ListenCommand(Address(parsed, listenPort, listenBind, listenPublicUrl)!), cancellationToken));
 
@@ -140,7 +195,7 @@ internal static class CommandLine
             "Sends one WhatsApp text message through " + string.Join(" or ", ProviderProfile.All.Select(p => p.DisplayName))
                 + ", and receives the delivery statuses of sent messages.")
         {
-            provider, to, text, replyTo, sandbox, wait, port, bind, publicUrl, listenCommand,
+            provider, to, text, replyTo, sandbox, key, ledger, wait, port, bind, publicUrl, listenCommand, statusCommand,
         };
         root.Validators.Add(result =>
         {
@@ -155,6 +210,12 @@ internal static class CommandLine
             {
                 result.AddError("--port, --bind and --public-url are for --wait (or listen)");
             }
+
+            // A send is recorded only when it has a key: a ledger without one would record what nobody can look up.
+            if (result.GetResult(ledger) is not null && result.GetResult(key) is null)
+            {
+                result.AddError("--ledger is for --key (or status)");
+            }
         });
         root.SetAction((parsed, cancellationToken) => send(
             new SendCommand(
@@ -164,11 +225,13 @@ internal static class CommandLine
                 parsed.GetValue(replyTo),
                 parsed.GetValue(sandbox),
                 parsed.GetValue(wait),
-                Address(parsed, port, bind, publicUrl)),
+                Address(parsed, port, bind, publicUrl),
+                parsed.GetValue(key),
+                parsed.GetValue(ledger)),
             cancellationToken));
 
         // An option given twice is refused, not resolved to one of its values.
-        foreach (var option in new Option[] { provider, to, text, replyTo, wait, port, bind, publicUrl, listenPort, listenBind, listenPublicUrl })
+        foreach (var option in new Option[] { provider, to, text, replyTo, key, ledger, wait, port, bind, publicUrl, listenPort, listenBind, listenPublicUrl, statusLedger, registration })
         {
             option.Validators.Add(result =>
             {
@@ -179,10 +242,7 @@ internal static class CommandLine
             });
         }
 
-        if (state is not null)
-        {
-            root.Subcommands.Add(StateSubcommand(state));
-        }
+        root.Subcommands.Add(StateSubcommand(state));
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new CliHelpAction((HelpAction)help.Action!);
@@ -211,19 +271,46 @@ internal static class CommandLine
             OptionResult { Implicit: true } option => $"{option.Option.Name} is required",
             OptionResult { IdentifierTokenCount: > 1 } option => $"{option.Option.Name} is given more than once",
             OptionResult { Tokens.Count: 0, Option.Arity.MinimumNumberOfValues: > 0 } option => $"{option.Option.Name} needs a value",
+            ArgumentResult { Tokens.Count: 0, Parent: CommandResult command } argument => $"{command.Command.Name} needs its <{argument.Argument.Name}>",
             _ => error.Message.TrimEnd('.'),
         };
     }
 
     /// <summary>The synopsis of the command the arguments meant.</summary>
     /// <param name="result">The parse.</param>
-    /// <returns><see cref="ListenSynopsis"/> or <see cref="SendSynopsis"/>.</returns>
+    /// <returns><see cref="ListenSynopsis"/>, <see cref="StateSynopsis"/>, <see cref="StatusSynopsis"/> or <see cref="SendSynopsis"/>.</returns>
     public static string SynopsisOf(ParseResult result) => result.CommandResult.Command.Name switch
     {
         ListenVerb => ListenSynopsis,
         StateVerb => StateSynopsis,
+        StatusVerb => StatusSynopsis,
         _ => SendSynopsis,
     };
+
+    /// <summary>
+    /// What is wrong with an idempotency key, by the rule of <see cref="SendOptions.IdempotencyKey"/>, or null: checked
+    /// here so that a bad key is a usage error before the ledger is opened.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The problem, or null.</returns>
+    public static string? KeyProblem(string key)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > SendOptions.MaxIdempotencyKeyLength)
+        {
+            return $"must be 1 to {SendOptions.MaxIdempotencyKeyLength} characters, not only white space (has {key.Length})";
+        }
+
+        return key.Any(char.IsControl) ? "must not contain control characters" : null;
+    }
+
+    /// <summary>--ledger, for a send or status; <paramref name="context"/> starts its description.</summary>
+    private static Option<string> LedgerOption(string context) =>
+        new("--ledger")
+        {
+            Description = context + $" SQLite file of the message ledger; default {CliLedger.DefaultPath}.",
+            HelpName = "file",
+            CustomParser = ParseLedger,
+        };
 
     /// <summary><c>state --provider &lt;p&gt; [--sandbox]</c>: the instance's state, asked of the gateway with the send's settings.</summary>
     private static Command StateSubcommand(Func<StateCommand, CancellationToken, Task<int>> state)
@@ -299,6 +386,24 @@ internal static class CommandLine
             : Fail<ProviderProfile>(
                 result,
                 $"unknown provider '{Value(result)}' (expected {string.Join(" or ", ProviderProfile.All.Select(p => p.CommandLineNames[0]))})");
+
+    private static string? ParseKey(ArgumentResult result) =>
+        KeyProblem(Value(result)) is { } problem ? Fail<string>(result, "--key: " + problem) : Value(result);
+
+    private static string? ParseLedger(ArgumentResult result)
+    {
+        var path = Value(result);
+        try
+        {
+            return path.Trim().Length > 0 && !path.EndsWith(System.IO.Path.DirectorySeparatorChar) && !path.EndsWith(System.IO.Path.AltDirectorySeparatorChar)
+                ? System.IO.Path.GetFullPath(path)
+                : Fail<string>(result, $"--ledger: '{path}' is not a file name");
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or System.IO.PathTooLongException)
+        {
+            return Fail<string>(result, $"--ledger: '{path}' is not a file name ({e.Message.TrimEnd('.')})");
+        }
+    }
 
     private static TimeSpan? ParseWait(ArgumentResult result) =>
         int.TryParse(Value(result), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= MaxWaitSeconds

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Messaging.WhatsApp.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Messaging.WhatsApp.Cli;
@@ -39,6 +40,10 @@ internal sealed record Failure(int ExitCode, string Line)
             WhatsAppRateLimitedException or WhatsAppQuotaExceededException
                 or WhatsAppInstanceNotReadyException or WhatsAppInstanceUnavailableException or WhatsAppConnectionFailedException => (ExitCodes.TryLater, exception.Message + " Try again later."),
             WhatsAppOutcomeUnknownException e => (ExitCodes.OutcomeUnknown, e.Message + " Check the chat before sending again."),
+            // The ledger's answers to a send with --key; their messages say what to do.
+            WhatsAppIdempotencyConflictException e => (ExitCodes.Usage, e.Message),
+            WhatsAppSendInProgressException e => (ExitCodes.TryLater, e.Message),
+            WhatsAppLedgerUnavailableException e => (ExitCodes.TryLater, $"{e.Message} ({e.GetBaseException().Message.TrimEnd('.')})"),
             WhatsAppException e => (ExitCodes.Failed, e.Message),
             OperationCanceledException => (ExitCodes.OutcomeUnknown, "cancelled; the message may have been sent. Check the chat before sending again."),
             _ => (ExitCodes.Failed, $"unexpected error ({exception.GetType().Name}): {exception.Message}"),

@@ -41,7 +41,7 @@ internal static class ListenCommandRunner
         try
         {
             (listener, failure) = await CliApp.StartListenerAsync(
-                configuration, profiles, command.Address, UpdateWatch.Everything(stdout), stderr, cancellationToken).ConfigureAwait(false);
+                configuration, profiles, command.Address, UpdateWatch.Everything(stdout), ledger: null, stderr, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

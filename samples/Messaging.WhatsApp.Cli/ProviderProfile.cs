@@ -24,11 +24,13 @@ namespace Messaging.WhatsApp.Cli;
 /// <param name="SectionName">The configuration section holding its options.</param>
 /// <param name="CredentialKeys">The keys whose presence means "credentials are configured".</param>
 /// <param name="SecretKey">The key of the secret, masked in every line the CLI prints.</param>
-/// <param name="Register">Registers the sender from the section.</param>
+/// <param name="Register">Registers the sender from the section: the default one, or one under the name given (the
+/// sandbox's, <see cref="CliLedger.SandboxRegistration"/>).</param>
 /// <param name="SandboxRecording">The recorded success exchange the sandbox answers as (an embedded resource).</param>
 /// <param name="SandboxSettings">The settings, keys relative to the section, that point the sender at a
 /// sandbox at the given root with the recording's credentials.</param>
-/// <param name="SandboxBody">The body the sandbox answers a request with, from the recording.</param>
+/// <param name="SandboxBody">The body the sandbox answers a request with, from the recording: with the recorded message
+/// id, or (true) with one of its own.</param>
 /// <param name="Webhook">How its notifications are received, and played by the sandbox.</param>
 internal sealed record ProviderProfile(
     WhatsAppProvider Provider,
@@ -36,10 +38,10 @@ internal sealed record ProviderProfile(
     string SectionName,
     IReadOnlyList<string> CredentialKeys,
     string SecretKey,
-    Action<IServiceCollection, IConfiguration> Register,
+    Action<IServiceCollection, string?, IConfiguration> Register,
     string SandboxRecording,
     Func<RecordedExchange, Uri, IEnumerable<KeyValuePair<string, string?>>> SandboxSettings,
-    Func<RecordedExchange, IRequestMessage, string> SandboxBody,
+    Func<RecordedExchange, IRequestMessage, bool, string> SandboxBody,
     WebhookProfile Webhook)
 {
     /// <summary>Asks the registered sender's gateway for the instance's state (its <c>GetInstanceStateAsync</c>).</summary>
@@ -55,7 +57,7 @@ internal sealed record ProviderProfile(
         MaytapiOptions.DefaultSectionName,
         [nameof(MaytapiOptions.ProductId), nameof(MaytapiOptions.PhoneId), nameof(MaytapiOptions.ApiKey)],
         nameof(MaytapiOptions.ApiKey),
-        (services, section) => services.AddMaytapi(section),
+        (services, name, section) => _ = name is null ? services.AddMaytapi(section) : services.AddMaytapi(name, section),
         "maytapi/text-success.json",
         (recording, root) =>
         [
@@ -85,7 +87,7 @@ internal sealed record ProviderProfile(
         GreenApiOptions.DefaultSectionName,
         [nameof(GreenApiOptions.IdInstance), nameof(GreenApiOptions.ApiTokenInstance)],
         nameof(GreenApiOptions.ApiTokenInstance),
-        (services, section) => services.AddGreenApi(section),
+        (services, name, section) => _ = name is null ? services.AddGreenApi(section) : services.AddGreenApi(name, section),
         "green-api/text-person-success.json",
         (recording, root) =>
         [
@@ -93,7 +95,7 @@ internal sealed record ProviderProfile(
             KeyValuePair.Create(nameof(GreenApiOptions.IdInstance), recording.PathParameter("idInstance")),
             KeyValuePair.Create(nameof(GreenApiOptions.ApiTokenInstance), recording.PathParameter("apiTokenInstance")),
         ],
-        (recording, _) => recording.ResponseBody,
+        GreenApiBody,
         new WebhookProfile(
             nameof(GreenApiOptions.WebhookToken),
             (services, section) => services.AddGreenApiWebhook(section),
@@ -152,16 +154,42 @@ internal sealed record ProviderProfile(
     /// <returns>The variable's name.</returns>
     public string EnvironmentVariable(string key) => SectionName + "__" + key;
 
-    /// <summary>The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does.</summary>
-    private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent)
+    /// <summary>
+    /// The recorded body, with <c>data.chatId</c> naming the chat of the request, as Maytapi's does, and on request a
+    /// message id of its own (a UUID, as Maytapi's are).
+    /// </summary>
+    private static string MaytapiBody(RecordedExchange recording, IRequestMessage sent, bool newMessageId)
     {
         var body = JObject.Parse(recording.ResponseBody);
-        var toNumber = sent.Body is { Length: > 0 } json ? (string?)JObject.Parse(json)["to_number"] : null;
-        if (ChatAddress.TryParse(toNumber, out var chat) && body["data"] is JObject data)
+        if (body["data"] is JObject data)
         {
-            data["chatId"] = chat.Id;
+            var toNumber = sent.Body is { Length: > 0 } json ? (string?)JObject.Parse(json)["to_number"] : null;
+            if (ChatAddress.TryParse(toNumber, out var chat))
+            {
+                data["chatId"] = chat.Id;
+            }
+
+            if (newMessageId)
+            {
+                data["msgId"] = Guid.NewGuid().ToString("D");
+            }
         }
 
+        return body.ToString(Newtonsoft.Json.Formatting.None);
+    }
+
+    /// <summary>
+    /// The recorded body, on request with a message id of its own, 20 upper-case hex digits like the recorded one.
+    /// </summary>
+    private static string GreenApiBody(RecordedExchange recording, IRequestMessage sent, bool newMessageId)
+    {
+        if (!newMessageId)
+        {
+            return recording.ResponseBody;
+        }
+
+        var body = JObject.Parse(recording.ResponseBody);
+        body["idMessage"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10));
         return body.ToString(Newtonsoft.Json.Formatting.None);
     }
 

@@ -16,7 +16,10 @@ namespace Messaging.WhatsApp.Cli;
 
 /// <summary>
 /// The embedded sandbox: a WireMock server on a free loopback port that answers each provider's sendMessage
-/// as its recorded success exchange does, and its state operation (for <c>state</c>) as a recorded ready instance (the recordings of specs/recordings, embedded in this assembly). It
+/// as its recorded success exchange does (for a send recorded in the ledger, with a message id of its own for each
+/// message, as a gateway names each message once: the ledger joins statuses to records by the id); and its state
+/// operation (for <c>state</c>) as a recorded ready instance (the recordings of specs/recordings, embedded in this
+/// assembly). It
 /// accepts only the credentials of those recordings, which <see cref="SettingsFor"/> hands to the sender, so a
 /// send through it exercises the real sender, its URL and header building, and the real HTTP stack. Like the
 /// gateway, it then posts the message's notifications to a webhook (<see cref="DeliverStatusesAsync"/>): the
@@ -27,24 +30,32 @@ internal sealed class SandboxServer : IDisposable
     private readonly WireMockServer _server;
     private readonly Dictionary<ProviderProfile, RecordedExchange> _recordings;
     private readonly Dictionary<ProviderProfile, IReadOnlyList<RecordedExchange>> _notifications;
+    private readonly bool _newMessageIds;
     private readonly HttpClient _webhookClient = new();
 
     private SandboxServer(
         WireMockServer server,
         Dictionary<ProviderProfile, RecordedExchange> recordings,
-        Dictionary<ProviderProfile, IReadOnlyList<RecordedExchange>> notifications)
+        Dictionary<ProviderProfile, IReadOnlyList<RecordedExchange>> notifications,
+        bool newMessageIds)
     {
         _server = server;
         _recordings = recordings;
         _notifications = notifications;
+        _newMessageIds = newMessageIds;
     }
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:50123/</c>.</summary>
     public Uri Url => new(_server.Url! + "/");
 
     /// <summary>Starts the sandbox, answering for every provider the CLI knows.</summary>
+    /// <param name="newMessageIds">
+    /// True: each message gets an id of its own, as a gateway names each message once (a send with <c>--key</c>: the
+    /// ledger joins statuses to records by the id, and one file keeps many sandbox sends). False: the recorded id, so
+    /// that a plain send prints the same line on every machine.
+    /// </param>
     /// <returns>The running sandbox; dispose it to stop it.</returns>
-    public static SandboxServer Start()
+    public static SandboxServer Start(bool newMessageIds = false)
     {
         var recordings = ProviderProfile.All.ToDictionary(p => p, p => RecordedExchange.Load(p.SandboxRecording));
         var notifications = ProviderProfile.All.ToDictionary(
@@ -58,7 +69,7 @@ internal sealed class SandboxServer : IDisposable
 
         try
         {
-            var sandbox = new SandboxServer(server, recordings, notifications);
+            var sandbox = new SandboxServer(server, recordings, notifications, newMessageIds);
             foreach (var (profile, recording) in recordings)
             {
                 sandbox.Answer(profile, recording);
@@ -151,7 +162,7 @@ internal sealed class SandboxServer : IDisposable
             response = response.WithHeader(name, value);
         }
 
-        _server.Given(request).RespondWith(response.WithBody(sent => profile.SandboxBody(recording, sent)));
+        _server.Given(request).RespondWith(response.WithBody(sent => profile.SandboxBody(recording, sent, _newMessageIds)));
     }
 
     /// <summary>Answers the recorded request (path and headers, the credentials among them) with the recorded response as it is.</summary>

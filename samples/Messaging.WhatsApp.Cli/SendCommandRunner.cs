@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Messaging.WhatsApp.Ledger;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,9 @@ namespace Messaging.WhatsApp.Cli;
 /// <item>real credentials without <c>--port</c>: polling, for a provider that can be polled (GREEN-API);</item>
 /// <item>anything else: exit 2, saying what is missing.</item>
 /// </list>
+/// With <c>--key</c> the send goes through the message ledger (<see cref="CliLedger"/>), migrated before anything is
+/// sent: a send again with the key prints <c>already sent via …</c> from the record and sends nothing, and the statuses
+/// received while waiting are applied to the record before they are printed. Without <c>--key</c> nothing is recorded.
 /// </remarks>
 internal static class SendCommandRunner
 {
@@ -61,11 +65,15 @@ internal static class SendCommandRunner
             return await CliApp.ReportAsync(stderr, new Failure(ExitCodes.Usage, "failed: " + problem)).ConfigureAwait(false);
         }
 
-        using var sandbox = useSandbox ? SandboxServer.Start() : null;
+        using var sandbox = useSandbox ? SandboxServer.Start(newMessageIds: command.Key is not null) : null;
         if (sandbox is not null)
         {
             configuration = CliConfiguration.With(configuration, sandbox.SettingsFor(profile));
         }
+
+        // Sandbox sends are recorded under a registration of their own, apart from real ones with the same key.
+        var registration = sandbox is null ? null : CliLedger.SandboxRegistration;
+        var ledger = command.Key is null ? null : CliLedger.At(command.Ledger);
 
         // The webhook endpoint: the sandbox's on loopback, or the one --port asks for. Without either, --wait polls.
         var webhook = sandbox is not null ? WebhookAddress.LoopbackEphemeral : command.Webhook;
@@ -74,6 +82,9 @@ internal static class SendCommandRunner
 
         var services = new ServiceCollection().AddLogging(logging => CliLogging.Configure(logging, configuration));
         var section = configuration.GetSection(profile.SectionName);
+
+        // The ledger before the watch: a polled status is recorded before it can end the wait.
+        ledger?.AddTo(services);
         if (polling)
         {
             profile.Webhook.RegisterSenderWithPolling!(services, section);
@@ -81,7 +92,7 @@ internal static class SendCommandRunner
         }
         else
         {
-            profile.Register(services, section);
+            profile.Register(services, registration, section);
         }
 
         var provider = services.BuildServiceProvider();
@@ -91,7 +102,7 @@ internal static class SendCommandRunner
             try
             {
                 provider.GetRequiredService<IStartupValidator>().Validate();
-                sender = provider.GetRequiredService<IWhatsAppSender>();
+                sender = registration is null ? provider.GetRequiredService<IWhatsAppSender>() : provider.GetRequiredKeyedService<IWhatsAppSender>(registration);
 
                 // The poller, if any, checks its settings against the sender's when it is created: here, not after sending.
                 _ = provider.GetServices<IHostedService>().ToList();
@@ -112,10 +123,15 @@ internal static class SendCommandRunner
             {
                 try
                 {
+                    if (ledger is not null && await ledger.PrepareAsync(provider, cancellationToken).ConfigureAwait(false) is { } unavailable)
+                    {
+                        return await CliApp.ReportAsync(stderr, unavailable).ConfigureAwait(false);
+                    }
+
                     if (watch is not null && webhook is not null)
                     {
                         Failure? failure;
-                        (listener, failure) = await CliApp.StartListenerAsync(configuration, [profile], webhook, watch, stderr, cancellationToken).ConfigureAwait(false);
+                        (listener, failure) = await CliApp.StartListenerAsync(configuration, [profile], webhook, watch, ledger, stderr, cancellationToken).ConfigureAwait(false);
                         if (failure is not null)
                         {
                             return await CliApp.ReportAsync(stderr, failure).ConfigureAwait(false);
@@ -138,7 +154,12 @@ internal static class SendCommandRunner
                 SendResult result;
                 try
                 {
-                    result = await sender.SendTextAsync(chat, command.Text, command.ReplyTo, cancellationToken).ConfigureAwait(false);
+                    var options = command.Key is null ? null : new SendOptions { IdempotencyKey = command.Key };
+                    result = await sender.SendTextAsync(chat, command.Text, command.ReplyTo, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WhatsAppLedgerUnavailableException e)
+                {
+                    return await CliApp.ReportAsync(stderr, ledger!.Unavailable("could not be used", e, "nothing was sent")).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is WhatsAppException or ArgumentException or OperationCanceledException)
                 {
@@ -146,14 +167,37 @@ internal static class SendCommandRunner
                 }
 
                 var mode = sandbox is null ? string.Empty : " (sandbox)";
-                await stdout.WriteLineAsync($"sent via {profile.DisplayName}{mode}: message {result.MessageId} to {result.ChatId}").ConfigureAwait(false);
+                LedgerRecord? earlier = null;
+                if (result.IsRepeat)
+                {
+                    earlier = await FindAsync(provider, command.Key!, registration, profile).ConfigureAwait(false);
+                    var recorded = earlier is null ? string.Empty : $"recorded {CliLedger.Time(earlier.CreatedAt)}, now {UpdateLine.StatusName(earlier.Status)}; ";
+                    await stdout.WriteLineAsync($"already sent via {profile.DisplayName}{mode}: message {result.MessageId} to {result.ChatId} ({recorded}nothing sent)").ConfigureAwait(false);
+                }
+                else
+                {
+                    await stdout.WriteLineAsync($"sent via {profile.DisplayName}{mode}: message {result.MessageId} to {result.ChatId}").ConfigureAwait(false);
+                }
+
                 if (watch is null)
                 {
                     return ExitCodes.Success;
                 }
 
+                if (earlier is not null && UpdateWatch.EndsWait(earlier.Status))
+                {
+                    // Sent before, and its final status is recorded already: nothing more will come.
+                    return earlier.Status.IsFinal()
+                        ? await CliApp.ReportAsync(
+                            stderr,
+                            new Failure(ExitCodes.NotDelivered, $"failed: {profile.DisplayName} reported message {result.MessageId} {UpdateLine.StatusName(earlier.Status)} (recorded {CliLedger.Time(earlier.StatusAt ?? earlier.SettledAt!.Value)}); 'whatsapp-send status {command.Key}' shows why")).ConfigureAwait(false)
+                        : ExitCodes.Success;
+                }
+
                 watch.Watch(result.MessageId);
-                Func<CancellationToken, Task>? deliver = sandbox is null
+
+                // The sandbox posts statuses for what it was sent now; a repeat sent nothing, so only a gateway's later reports can come.
+                Func<CancellationToken, Task>? deliver = sandbox is null || result.IsRepeat
                     ? null
                     : token => sandbox.DeliverStatusesAsync(profile, result, listener!.LocalWebhookUrl(profile), token);
                 return await WaitAsync(watch, deliver, command.Wait!.Value, profile, result, stderr, cancellationToken).ConfigureAwait(false);
@@ -170,6 +214,21 @@ internal static class SendCommandRunner
                     await listener.DisposeAsync().ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>The ledger's record behind a repeated send, for its time and status; null if it cannot be read now.</summary>
+    private static async Task<LedgerRecord?> FindAsync(IServiceProvider services, string key, string? registration, ProviderProfile profile)
+    {
+        try
+        {
+            return await services.GetRequiredService<IWhatsAppLedger>()
+                .FindByKeyAsync(key, registration ?? string.Empty, profile.Provider.Name, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The send's answer stands without its record's details.
+            return null;
         }
     }
 

@@ -27,7 +27,7 @@ internal static class StateCommandRunner
         }
 
         var services = new ServiceCollection().AddLogging(logging => CliLogging.Configure(logging, configuration));
-        profile.Register(services, configuration.GetSection(profile.SectionName));
+        profile.Register(services, null, configuration.GetSection(profile.SectionName));
         var provider = services.BuildServiceProvider();
         await using (provider.ConfigureAwait(false))
         {

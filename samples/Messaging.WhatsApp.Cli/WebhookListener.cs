@@ -18,7 +18,7 @@ namespace Messaging.WhatsApp.Cli;
 /// <summary>
 /// The webhook endpoints of some providers, on a real Kestrel host: the SDK's ASP.NET Core package
 /// (<c>AddGreenApiWebhook</c>, <c>AddMaytapiWebhook</c>, <c>MapWhatsAppWebhooks</c>) with the CLI's
-/// <see cref="UpdateWatch"/> as the update handler. Requests wait until <see cref="AnnounceAsync"/> has printed
+/// <see cref="UpdateWatch"/> as the update handler (after the ledger's, for a send with a key). Requests wait until <see cref="AnnounceAsync"/> has printed
 /// the URLs, so that nothing is handled before the person at the console has seen where it comes from.
 /// </summary>
 internal sealed class WebhookListener : IAsyncDisposable
@@ -60,6 +60,7 @@ internal sealed class WebhookListener : IAsyncDisposable
     /// <param name="profiles">The providers to receive from.</param>
     /// <param name="address">Where to listen, and the public URL.</param>
     /// <param name="watch">The handler of the updates.</param>
+    /// <param name="ledger">The ledger the updates are applied to first (a send with <c>--key</c>), or null.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running listener; dispose it to stop it (requests in progress are finished first).</returns>
     /// <exception cref="IOException">The address cannot be bound (e.g. the port is in use).</exception>
@@ -68,6 +69,7 @@ internal sealed class WebhookListener : IAsyncDisposable
         IReadOnlyList<ProviderProfile> profiles,
         WebhookAddress address,
         UpdateWatch watch,
+        CliLedger? ledger,
         CancellationToken cancellationToken)
     {
         // The empty builder reads no appsettings, no ASPNETCORE_ variables and no command line, and logs nothing
@@ -86,6 +88,8 @@ internal sealed class WebhookListener : IAsyncDisposable
             profile.Webhook.Register(builder.Services, configuration.GetSection(profile.SectionName));
         }
 
+        // The ledger's handler first: a status is recorded before the watch prints it and perhaps ends the wait.
+        ledger?.AddTo(builder.Services);
         watch.AddTo(builder.Services);
         var app = builder.Build();
         try

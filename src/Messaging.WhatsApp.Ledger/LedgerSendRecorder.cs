@@ -107,7 +107,8 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                     case LedgerOutcome.Unknown or LedgerOutcome.Unresolved:
                     case LedgerOutcome.Sending when existing.LeaseUntil < now:
                         throw new WhatsAppOutcomeUnknownException(
-                            $"An earlier send with the idempotency key '{key}' has an unknown outcome (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}): it may have been sent. Nothing was sent now; the ledger's reconciler settles it.",
+                            $"An earlier send with the idempotency key '{key}' has an unknown outcome (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}): it may have been sent. Nothing was sent now; "
+                            + (_options.Reconcile ? "the ledger's reconciler settles it." : "nothing settles it while the ledger's reconciler is off."),
                             details);
                     case LedgerOutcome.NotSent:
                         throw new WhatsAppException(
@@ -173,26 +174,57 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             _ => (long?)null,
         };
         var owner = LedgerProcess.Owner;
+
+        // Plain values only in the update, and only the columns this outcome changes: EF Core evaluates any other
+        // expression of the caller's (a conditional, a method call) and translates each setter that reads the row on
+        // every call, which cost more than the update itself (docs/benchmarks.md). The status columns need no
+        // condition: a record in flight (Sending) has no message id, so no report can have moved its status yet.
+        var recordId = id.Value;
+        var settledAt = outcome == LedgerOutcome.Queued ? (long?)null : now;
+        var messageId = result?.MessageId;
+        var errorType = failure?.GetType().Name;
+        var errorMessage = failure?.Message;
+        var httpStatus = error?.HttpStatus is { } status ? (int?)status : null;
+        var providerCode = error?.ProviderCode;
         await _database.RunAsync(
             async context =>
             {
-                var messages = context.Set<LedgerMessage>().Where(m => m.Id == id.Value);
+                var messages = context.Set<LedgerMessage>().Where(m => m.Id == recordId);
                 var updated = await messages.Where(m => m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner).ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(m => m.Outcome, outcome)
-                        .SetProperty(m => m.SettledAt, outcome == LedgerOutcome.Queued ? null : now)
-                        .SetProperty(m => m.LeaseOwner, (string?)null)
-                        .SetProperty(m => m.LeaseUntil, (long?)null)
-                        .SetProperty(m => m.NextAttemptAt, nextAttempt)
-                        .SetProperty(m => m.MessageId, result == null ? null : result.MessageId)
-                        .SetProperty(m => m.ErrorType, failure == null ? null : failure.GetType().Name)
-                        .SetProperty(m => m.ErrorMessage, failure == null ? null : failure.Message)
-                        .SetProperty(m => m.HttpStatus, error == null || error.HttpStatus == null ? null : (int?)error.HttpStatus)
-                        .SetProperty(m => m.ProviderCode, error == null ? null : error.ProviderCode)
-                        .SetProperty(m => m.Text, m => keepText ? m.Text : null)
-                        .SetProperty(m => m.Status, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
-                        .SetProperty(m => m.StatusAt, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? now : m.StatusAt)
-                        .SetProperty(m => m.StatusRank, m => outcome == LedgerOutcome.Accepted && m.StatusRank < 1 ? 1 : m.StatusRank),
+                    set =>
+                    {
+                        set
+                            .SetProperty(m => m.Outcome, outcome)
+                            .SetProperty(m => m.SettledAt, settledAt)
+                            .SetProperty(m => m.LeaseOwner, (string?)null)
+                            .SetProperty(m => m.LeaseUntil, (long?)null)
+                            .SetProperty(m => m.NextAttemptAt, nextAttempt)
+                            .SetProperty(m => m.MessageId, messageId)
+                            .SetProperty(m => m.ErrorType, errorType)
+                            .SetProperty(m => m.ErrorMessage, errorMessage)
+                            .SetProperty(m => m.HttpStatus, httpStatus)
+                            .SetProperty(m => m.ProviderCode, providerCode);
+                        if (!keepText)
+                        {
+                            set.SetProperty(m => m.Text, (string?)null);
+                        }
+
+                        if (outcome == LedgerOutcome.Accepted)
+                        {
+                            // Reports that arrived before the send returned its id are applied in the same statement
+                            // (queued when there are none): one round trip after the request. A report stored later
+                            // finds the id and applies itself (LedgerStatuses.ApplyAsync).
+                            var provider = intent.Provider.Name;
+                            var reports = context.Set<LedgerStatusEvent>()
+                                .Where(e => e.Provider == provider && e.MessageId == messageId && e.StatusRank > 0)
+                                .Where(LedgerRows.SoundReport)
+                                .OrderByDescending(e => e.StatusRank).ThenBy(e => e.ReceivedAt).ThenBy(e => e.Id);
+                            set
+                                .SetProperty(m => m.Status, m => reports.Select(e => (WhatsAppMessageStatus?)e.Status).FirstOrDefault() ?? WhatsAppMessageStatus.Queued)
+                                .SetProperty(m => m.StatusAt, m => reports.Select(e => (long?)(e.ProviderTime ?? e.ReceivedAt)).FirstOrDefault() ?? now)
+                                .SetProperty(m => m.StatusRank, m => reports.Select(e => (int?)e.StatusRank).FirstOrDefault() ?? 1);
+                        }
+                    },
                     cancellationToken).ConfigureAwait(false);
                 if (updated == 0 && result is not null)
                 {
@@ -209,12 +241,11 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                             .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
                             .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank),
                         cancellationToken).ConfigureAwait(false);
-                }
-
-                if (result is not null && updated > 0)
-                {
-                    // Statuses that arrived before the send returned its id are applied now.
-                    await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
+                    if (updated > 0)
+                    {
+                        // Statuses that arrived while the record was out of this send's hands are applied now.
+                        await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return 0;

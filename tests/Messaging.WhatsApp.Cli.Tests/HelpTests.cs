@@ -13,9 +13,11 @@ public sealed class HelpTests
 {
     /// <summary>Every option of a send, as the README documents them, and the standard ones.</summary>
     private static readonly string[] SendOptions =
-        ["--provider", "--to", "--text", "--reply-to", "--sandbox", "--wait", "--port", "--bind", "--public-url", "--help", "--version"];
+        ["--provider", "--to", "--text", "--reply-to", "--sandbox", "--key", "--ledger", "--wait", "--port", "--bind", "--public-url", "--help", "--version"];
 
     private static readonly string[] ListenOptions = ["--port", "--bind", "--public-url", "--help"];
+
+    private static readonly string[] StatusOptions = ["--ledger", "--registration", "--help"];
 
     /// <summary>Every setting the README documents, read from the environment or user secrets.</summary>
     private static readonly string[] Settings =
@@ -38,14 +40,17 @@ public sealed class HelpTests
                 Assert.That(run.Stdout, Does.Match(OptionRow(option)), option);
             }
 
-            Assert.That(run.Stdout, Does.Match(@"(?m)^  listen  \S"), "the listen command, with its description");
+            Assert.That(run.Stdout, Does.Match(@"(?m)^  listen +\S"), "the listen command, with its description");
+            Assert.That(run.Stdout, Does.Match(@"(?m)^  state +\S"), "the state command, with its description");
+            Assert.That(run.Stdout, Does.Match(@"(?m)^  status <key> +\S"), "the status command, with its description");
+            Assert.That(run.Stdout, Does.Contain(CliLedger.DefaultPath), "where the ledger is kept");
             foreach (var setting in Settings)
             {
                 Assert.That(run.Stdout, Does.Contain(setting));
             }
 
             Assert.That(run.Stdout, Does.Contain("user secrets"));
-            foreach (var code in Enumerable.Range(0, 9))
+            foreach (var code in Enumerable.Range(0, 12))
             {
                 Assert.That(run.Stdout, Does.Match($@"(?m)^  {code} \S"), $"exit code {code}");
             }
@@ -68,6 +73,27 @@ public sealed class HelpTests
             }
 
             foreach (var option in SendOptions.Except(ListenOptions))
+            {
+                Assert.That(run.Stdout, Does.Not.Match(OptionRow(option)), option + " is a send's option");
+            }
+        });
+    }
+
+    [Test]
+    public async Task Run_StatusHelp_ListsStatusOptionsAndItsKeyOnly()
+    {
+        var run = await CliRun.RunAsync("status", "--help");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            Assert.That(run.Stdout, Does.Match(@"(?m)^  <key>  \S"), "the key argument, with its description");
+            foreach (var option in StatusOptions)
+            {
+                Assert.That(run.Stdout, Does.Match(OptionRow(option)), option);
+            }
+
+            foreach (var option in SendOptions.Except(StatusOptions))
             {
                 Assert.That(run.Stdout, Does.Not.Match(OptionRow(option)), option + " is a send's option");
             }

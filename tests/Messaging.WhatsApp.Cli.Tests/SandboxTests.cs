@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Threading.Tasks;
 using NUnit.Framework;
 
@@ -8,6 +9,12 @@ namespace Messaging.WhatsApp.Cli.Tests;
 [TestFixture]
 public sealed class SandboxTests
 {
+    /// <summary>The shape of each provider's message ids, as in the recorded exchanges.</summary>
+    public const string GreenApiMessageId = "[0-9A-F]{20}";
+
+    public const string MaytapiMessageId = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+    // Without --key the sandbox answers with the recorded id: the line the README quotes, on every machine.
     [TestCase("green-api", "GREEN-API", "message 3EB0C767D097B7C7C030")]
     [TestCase("maytapi", "Maytapi", "message 01010101-b1a2-11ee-8c2f-3b1c2d4e5f60")]
     public async Task Run_WithoutCredentials_SendsToTheSandboxAndPrintsOneLine(string provider, string name, string message)
@@ -22,6 +29,36 @@ public sealed class SandboxTests
             Assert.That(run.Stderr, Is.Empty);
         });
     }
+
+    [TestCase("green-api", GreenApiMessageId, "3EB0C767D097B7C7C030")]
+    [TestCase("maytapi", MaytapiMessageId, "01010101-b1a2-11ee-8c2f-3b1c2d4e5f60")]
+    public async Task Run_TwoSandboxSendsWithKeys_GetTwoMessageIdsOfTheirOwn(string provider, string idShape, string recordedId)
+    {
+        // A gateway names each message once; the ledger joins the statuses to the records by that id, so two sandbox
+        // sends recorded in one ledger must not share the recorded one.
+        var folder = Directory.CreateTempSubdirectory("whatsapp-send-sandbox-").FullName;
+        try
+        {
+            var ledger = Path.Combine(folder, "ledger.db");
+            var first = await CliRun.RunAsync("--provider", provider, "--to", "905301111111", "--text", "Hello", "--key", "k-1", "--ledger", ledger);
+            var second = await CliRun.RunAsync("--provider", provider, "--to", "905301111111", "--text", "Hello", "--key", "k-2", "--ledger", ledger);
+
+            Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+            Assert.That(second.ExitCode, Is.EqualTo(0), second.ToString());
+            var ids = new[] { MessageIdOf(first.StdoutLines[0]), MessageIdOf(second.StdoutLines[0]) };
+            Assert.That(ids, Is.All.Match("^" + idShape + "$"));
+            Assert.That(ids, Is.Unique);
+            Assert.That(ids, Has.None.EqualTo(recordedId));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The id in a <c>sent via … : message &lt;id&gt; to …</c> line.</summary>
+    public static string MessageIdOf(string line) =>
+        System.Text.RegularExpressions.Regex.Match(line, "message (\\S+) to ").Groups[1].Value is { Length: > 0 } id ? id : throw new AssertionException("no message id in: " + line);
 
     [Test]
     public async Task Run_MaytapiSandboxToAGroup_AnswerNamesTheChatThatWasSentTo()

@@ -167,6 +167,21 @@ public sealed class IdempotentSendTests
         });
     }
 
+    // An app without the reconciler (the CLI, say) is not told that the reconciler settles it.
+    [TestCase(true, "the ledger's reconciler settles it.")]
+    [TestCase(false, "nothing settles it while the ledger's reconciler is off.")]
+    public async Task Send_OutcomeUnknownThenTheSameKeyAgain_SaysWhetherTheReconcilerSettlesIt(bool reconcile, string ending)
+    {
+        await using var host = await LedgerHost.StartAsync(o => o.Reconcile = reconcile);
+        host.Gateway.Answer = _ => Task.FromResult(ScriptedGateway.Json(502, "Bad Gateway"));
+
+        Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => host.Sender.SendTextAsync(Chat, "Maybe", null, Key("k-unknown")));
+        var again = Assert.ThrowsAsync<WhatsAppOutcomeUnknownException>(() => host.Sender.SendTextAsync(Chat, "Maybe", null, Key("k-unknown")))!;
+
+        Assert.That(again.Message, Does.Contain("Nothing was sent now; ").And.EndWith(ending));
+        Assert.That(host.Gateway.Count, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Send_Cancelled_RecordedUnknown()
     {

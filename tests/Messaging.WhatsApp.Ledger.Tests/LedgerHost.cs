@@ -4,6 +4,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Messaging.WhatsApp.GreenApi;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -51,8 +53,8 @@ internal sealed class LedgerHost : IAsyncDisposable
 
     internal LedgerReconciler Reconciler => _services.GetRequiredService<LedgerReconciler>();
 
-    /// <summary>A host over a new database file (or the one at <paramref name="databasePath"/>), migrated.</summary>
-    public static async Task<LedgerHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? databasePath = null, string connectionSuffix = "", bool migrate = true, bool retries = false, TimeProvider? clock = null)
+    /// <summary>A host over a new database file (or the one at <paramref name="databasePath"/>), migrated; <paramref name="interceptor"/> sees the ledger's database work.</summary>
+    public static async Task<LedgerHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? databasePath = null, string connectionSuffix = "", bool migrate = true, bool retries = false, TimeProvider? clock = null, IInterceptor? interceptor = null)
     {
         var folder = databasePath is null ? Directory.CreateTempSubdirectory("whatsapp-ledger-").FullName : Path.GetDirectoryName(databasePath)!;
         var path = databasePath ?? Path.Combine(folder, "ledger.db");
@@ -73,7 +75,16 @@ internal sealed class LedgerHost : IAsyncDisposable
             o.ApiTokenInstance = Token;
             o.Retry.Enabled = retries;
         }).ConfigurePrimaryHttpMessageHandler(() => gateway);
-        services.AddWhatsAppLedger(connectionString, options);
+        services.AddWhatsAppLedger(
+            database =>
+            {
+                database.UseSqlite(connectionString);
+                if (interceptor is not null)
+                {
+                    database.AddInterceptors(interceptor);
+                }
+            },
+            options);
         var provider = services.BuildServiceProvider();
         if (migrate)
         {
