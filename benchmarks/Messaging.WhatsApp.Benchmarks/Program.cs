@@ -19,6 +19,11 @@ using Messaging.WhatsApp.Benchmarks;
 //                                               the message ledger on SQLite: recorded sends/s and status updates/s
 //   --ledger-case <send|status> <Normal|Full> <count> <concurrency>
 //                                               the process the ledger throughput mode starts, one case
+//   --outbox-throughput [count] [replicas,...] [rounds] [fsync-off]
+//                                               the outbox dispatched by 1 and 3 replica processes on PostgreSQL
+//   --outbox-replica                            the replica process the outbox throughput mode starts
+//   --outbox-lease [count] [fsync-off]          the cost per message of a lease (the dispatcher's claim) on PostgreSQL
+//   --outbox-reconcile [count] [fsync-off]      the reconciler's cost per unknown record on PostgreSQL
 static int Arg(string[] args, int index, int fallback) =>
     args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 
@@ -28,6 +33,14 @@ switch (args.Length > 0 ? args[0] : string.Empty)
         return await Throughput.RunAllAsync(Arg(args, 1, 200_000), Arg(args, 2, 64), Arg(args, 3, 1), args.Length > 4 ? args[4].Split(',') : null);
     case "--throughput-variant":
         return await Throughput.RunVariantAsync(args[1], Arg(args, 2, 0), Arg(args, 3, 0), Arg(args, 4, 0));
+    case "--outbox-throughput":
+        return await OutboxBenchmarks.ThroughputAsync(Arg(args, 1, 20_000), args.Length > 2 ? args[2].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() : [1, 3], Arg(args, 3, 3), durable: !args.Contains("fsync-off"));
+    case "--outbox-replica":
+        return await OutboxBenchmarks.ReplicaAsync();
+    case "--outbox-lease":
+        return await OutboxBenchmarks.LeaseAsync(Arg(args, 1, 20_000), durable: !args.Contains("fsync-off"));
+    case "--outbox-reconcile":
+        return await OutboxBenchmarks.ReconcileAsync(Arg(args, 1, 5_000), durable: !args.Contains("fsync-off"));
     case "--first-sends":
         return await FirstSend.RunAllAsync(Arg(args, 1, 10), args.Length > 2 ? args[2].Split(',') : null);
     case "--first-send":

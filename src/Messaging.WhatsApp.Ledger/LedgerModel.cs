@@ -43,6 +43,12 @@ public static class WhatsAppLedgerModelBuilderExtensions
             message.HasIndex(m => new { m.Outcome, m.NextAttemptAt });
             message.HasIndex(m => new { m.Outcome, m.LeaseUntil });
             message.HasIndex(m => new { m.Provider, m.RegistrationName, m.ChatId, m.Id });
+
+            // The outbox's queue alone, however long the history (partial indexes; 0 is Sending, 4 is Queued): a chat's
+            // first message still queued or in flight, and what is queued in its order. Without them a claim reads every
+            // settled message of a chat before its first queued one, or sorts the whole queue for each batch it takes.
+            message.HasIndex(m => new { m.Provider, m.RegistrationName, m.ChatId, m.Id }, "IX_whatsapp_messages_outbox_chat").HasFilter("\"Outcome\" IN (0, 4)");
+            message.HasIndex(m => m.Id, "IX_whatsapp_messages_outbox_queue").HasFilter("\"Outcome\" = 4");
         });
 
         modelBuilder.Entity<LedgerStatusEvent>(status =>

@@ -305,9 +305,11 @@ internal sealed partial class LedgerReconciler : BackgroundService
     {
         var now = Now();
         var resend = _options.ResendNotSent;
+        // Only the attempt the journal was read for: meanwhile another replica may have settled it, sent it again, and
+        // that attempt may be unknown too, and gone out; a "not found" about the earlier one says nothing of it.
         var settled = await _database.RunAsync(
             context => context.Set<LedgerMessage>()
-                .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Unknown)
+                .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Unknown && m.Attempts == record.Attempts)
                 .ExecuteUpdateAsync(
                     set => set
                         .SetProperty(m => m.Outcome, resend ? LedgerOutcome.Queued : LedgerOutcome.NotSent)

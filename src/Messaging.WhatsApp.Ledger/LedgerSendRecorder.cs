@@ -42,10 +42,30 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             if (LedgerProcess.DispatchedRecord is { } dispatched)
             {
                 // The dispatcher claimed this record and sends its text: the content it was enqueued with, now in the
-                // provider's words, is what its key stands for from here on.
-                await _database.RunAsync(
-                    context => context.Set<LedgerMessage>().Where(m => m.Id == dispatched).ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentHash, hash).SetProperty(m => m.Instance, intent.Instance), cancellationToken),
+                // provider's words, is what its key stands for from here on. Its lease is renewed as the send begins, so
+                // that it covers this send however long the record waited in its batch; a record whose lease ran out
+                // and that the reconciler took for dead is no longer this process's to send.
+                var now = Now();
+                var owner = LedgerProcess.Owner;
+                var leaseUntil = now + (long)_options.SendLease.TotalMilliseconds;
+                var renewed = await _database.RunAsync(
+                    context => context.Set<LedgerMessage>()
+                        .Where(m => m.Id == dispatched && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner)
+                        .ExecuteUpdateAsync(
+                            set => set
+                                .SetProperty(m => m.ContentHash, hash)
+                                .SetProperty(m => m.Instance, intent.Instance)
+                                .SetProperty(m => m.AttemptedAt, now)
+                                .SetProperty(m => m.LeaseUntil, leaseUntil),
+                            cancellationToken),
                     cancellationToken).ConfigureAwait(false);
+                if (renewed == 0)
+                {
+                    throw new WhatsAppException(
+                        $"The outbox message '{intent.IdempotencyKey}' lost its lease before its send began (the reconciler took it for an unknown outcome); nothing was sent now. Its record says what became of it.",
+                        details);
+                }
+
                 _records.AddOrUpdate(intent, new StrongBox<long>(dispatched));
                 return null;
             }

@@ -39,8 +39,11 @@ public sealed class WhatsAppLedgerOptions
     /// <summary>
     /// How long a send may be in flight before the ledger takes the process sending it to have stopped: the record then
     /// becomes an unknown outcome for the reconciler, and is never sent again blindly. It must be longer than the
-    /// longest send (the sender's Timeout times its attempts, plus any rate-limit wait). Default 10 minutes; at least 1
-    /// minute, at most 1 day.
+    /// longest send (the sender's Timeout times its attempts, plus any rate-limit wait): a send still under way when its
+    /// lease runs out is taken for dead, and if the gateway's journal does not show it yet once the journal's delay has
+    /// passed, it is settled as not sent (and, with <see cref="ResendNotSent"/>, sent again) while it may still go out.
+    /// The dispatcher renews a message's lease as its send begins, so the lease covers one send, not the time the
+    /// message waited in its batch. Default 10 minutes; at least 1 second (short leases are for tests), at most 1 day.
     /// </summary>
     public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -106,9 +109,9 @@ public sealed class WhatsAppLedgerOptions
     internal List<string> Problems()
     {
         var problems = new List<string>();
-        if (SendLease < TimeSpan.FromMinutes(1) || SendLease > TimeSpan.FromDays(1))
+        if (SendLease < TimeSpan.FromSeconds(1) || SendLease > TimeSpan.FromDays(1))
         {
-            problems.Add("WhatsAppLedger:SendLease must be between 1 minute and 1 day.");
+            problems.Add("WhatsAppLedger:SendLease must be between 1 second and 1 day.");
         }
 
         if (DispatchInterval <= TimeSpan.Zero || ReconcileInterval <= TimeSpan.Zero)

@@ -24,6 +24,7 @@ public sealed class PackageVersionTests
     [TestCase("Messaging.WhatsApp.AspNetCore")]
     [TestCase("Messaging.WhatsApp.Redis")]
     [TestCase("Messaging.WhatsApp.Ledger")]
+    [TestCase("Messaging.WhatsApp.Ledger.PostgreSql")]
     public void Nuspec_DependsOnExactlyTheVersionOfMessagingWhatsAppItWasBuiltWith(string id)
     {
         var package = Directory.GetFiles(Feed, id + ".1.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal));

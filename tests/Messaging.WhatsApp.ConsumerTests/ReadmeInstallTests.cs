@@ -23,7 +23,7 @@ public sealed class ReadmeInstallTests
     private static readonly string[] PackCommand = ["dotnet pack Generated.sln -c Release -o artifacts/packages"];
 
     private static readonly string[] OurPackages =
-        ["messaging.whatsapp", "messaging.whatsapp.greenapi", "messaging.whatsapp.aspnetcore", "messaging.whatsapp.redis", "messaging.whatsapp.ledger"];
+        ["messaging.whatsapp", "messaging.whatsapp.greenapi", "messaging.whatsapp.aspnetcore", "messaging.whatsapp.redis", "messaging.whatsapp.ledger", "messaging.whatsapp.ledger.postgresql"];
 
     [Test]
     public void ReadmeInstallSteps_FollowedAsWritten_PackagesRestoreFromTheLocalFeedAndTheAppBuilds()
@@ -67,7 +67,15 @@ public sealed class ReadmeInstallTests
                 builder.Services.AddGreenApi(builder.Configuration.GetSection("GreenApi"))
                     .UseRedisRateLimiter(builder.Configuration["Redis"]!);
                 builder.Services.AddGreenApiWebhook(builder.Configuration.GetSection("GreenApi"));
-                builder.Services.AddWhatsAppLedger("Data Source=whatsapp-ledger.db");
+                if (builder.Configuration.GetConnectionString("Ledger") is { Length: > 0 } postgreSql)
+                {
+                    builder.Services.AddWhatsAppLedgerPostgreSql(postgreSql);
+                }
+                else
+                {
+                    builder.Services.AddWhatsAppLedger("Data Source=whatsapp-ledger.db");
+                }
+
                 var app = builder.Build();
                 app.MapWhatsAppWebhooks();
                 app.Run();

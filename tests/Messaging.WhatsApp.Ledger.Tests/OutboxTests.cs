@@ -182,6 +182,54 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public async Task Dispatch_LeaseRanOutWhileTheMessageWaitedInItsBatch_NotSentByTheDispatcherThatClaimedIt_SentOnce()
+    {
+        // One send at a time: the second message of the batch waits, leased, while the first is held at the gateway.
+        static void Options(WhatsAppLedgerOptions o)
+        {
+            o.DispatchConcurrency = 1;
+            o.ResendNotSent = true;
+        }
+
+        await using var host = await OutboxHost.StartAsync(Options);
+        await using var replica = await OutboxHost.StartAsync(Options, database: host.Database, gateway: host.Gateway, clock: host.Clock);
+        await host.OrderAsync(11, OutboxHost.ChatA, "First");
+        await host.OrderAsync(12, OutboxHost.ChatB, "Second");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Gateway.Answer = async n =>
+        {
+            if (n == 1)
+            {
+                await release.Task;
+            }
+
+            return ScriptedGateway.Success("ID-" + n);
+        };
+        host.Gateway.Journaled = _ => false;
+
+        var dispatching = host.Dispatcher.DispatchOnceAsync(CancellationToken.None);
+        await host.Gateway.Arrived.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // Past both leases and the journal's delay: the reconciler takes both sends for dead. The first is in the
+        // journal (it reached the gateway); the second is not, so it is resent through the outbox, by the replica.
+        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        host.Gateway.AddToJournal(ScriptedGateway.Entry("ID-J", OutboxHost.ChatA.Id, "First", host.Clock.GetUtcNow().AddMinutes(-3)));
+        await replica.Reconciler.RunOnceAsync(CancellationToken.None);
+        await replica.DrainAsync();
+        release.SetResult();
+        await dispatching.WaitAsync(TimeSpan.FromMinutes(1));
+
+        var second = await host.RecordAsync("order-12");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(host.Gateway.Requests.Count(r => (string?)r["message"] == "Second"), Is.EqualTo(1), "the resend only: the dispatcher that claimed it lost its lease");
+            Assert.That(second.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
+            Assert.That(second.MessageId, Is.EqualTo("ID-2"));
+            Assert.That((await host.RecordAsync("order-11")).MessageId, Is.EqualTo("ID-J"), "settled from the journal");
+        });
+    }
+
+    [Test]
     public async Task Send_DirectWithTheKeyOfAQueuedMessage_AnsweredFromItsRecordOnceSent_NotSentTwice()
     {
         await using var host = await OutboxHost.StartAsync();

@@ -43,6 +43,12 @@ internal sealed class ScriptedGateway : HttpMessageHandler
     /// <summary>The gateway's clock, for the journal's times.</summary>
     public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
 
+    /// <summary>
+    /// Awaited on each journal read after the entries are listed and before they are returned: a test holds a reader
+    /// there (a reconciler that judges what it read only after others have acted).
+    /// </summary>
+    public Func<Task> JournalRead { get; set; } = () => Task.CompletedTask;
+
     /// <summary>Set when a sendMessage request arrives, before it is answered.</summary>
     public TaskCompletionSource Arrived { get; private set; } = NewSignal();
 
@@ -86,6 +92,7 @@ internal sealed class ScriptedGateway : HttpMessageHandler
         {
             Interlocked.Increment(ref _journalReads);
             var entries = new JArray(_journal.Where(e => e is not null));
+            await JournalRead();
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(entries.ToString(Newtonsoft.Json.Formatting.None), Encoding.UTF8, "application/json"), RequestMessage = request };
         }
 

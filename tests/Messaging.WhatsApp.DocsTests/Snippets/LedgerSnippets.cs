@@ -30,6 +30,27 @@ public static class LedgerSnippets
         // end-snippet
     }
 
+    public static async Task<WebApplication> PostgreSqlAsync(WebApplicationBuilder builder)
+    {
+        // snippet: ledger-postgresql-register
+        builder.Services.AddGreenApi(builder.Configuration.GetSection("GreenApi"));
+        builder.Services.AddWhatsAppLedgerPostgreSql(builder.Configuration.GetConnectionString("Ledger")!);
+
+        var app = builder.Build();
+        await app.Services.MigrateWhatsAppLedgerAsync();    // this package's PostgreSQL migrations, once per deployment
+        // end-snippet
+        return app;
+    }
+
+    public static void PostgreSqlOutbox(WebApplicationBuilder builder)
+    {
+        // snippet: ledger-postgresql-outbox
+        builder.Services.AddDbContext<ShopContext>(o => o.UseNpgsql(builder.Configuration.GetConnectionString("Shop")));
+        builder.Services.AddGreenApi(builder.Configuration.GetSection("GreenApi"));
+        builder.Services.AddWhatsAppLedger<ShopContext>(o => o.DispatchOutbox = true);
+        // end-snippet
+    }
+
     public static void Options(WebApplicationBuilder builder)
     {
         // snippet: ledger-options

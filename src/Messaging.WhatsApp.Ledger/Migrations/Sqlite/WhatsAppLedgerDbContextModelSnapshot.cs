@@ -139,6 +139,12 @@ namespace Messaging.WhatsApp.Ledger.Migrations.Sqlite
 
                     b.HasIndex("Provider", "RegistrationName", "ChatId", "Id");
 
+                    b.HasIndex(new[] { "Provider", "RegistrationName", "ChatId", "Id" }, "IX_whatsapp_messages_outbox_chat")
+                        .HasFilter("\"Outcome\" IN (0, 4)");
+
+                    b.HasIndex(new[] { "Id" }, "IX_whatsapp_messages_outbox_queue")
+                        .HasFilter("\"Outcome\" = 4");
+
                     b.ToTable("whatsapp_messages", (string)null);
                 });
 
