@@ -223,8 +223,10 @@ internal sealed partial class LedgerDispatcher : BackgroundService
         catch (Exception e) when (e is WhatsAppException or InvalidOperationException or ArgumentException or FormatException)
         {
             // Recorded by the recorder when the send began; a message that never reached the sender (no sender under
-            // its name, a text it refuses) is recorded here: nothing was sent.
-            await RefuseUnsentAsync(record, e).ConfigureAwait(false);
+            // its name, a text it refuses, a ledger that could not be written as the send began) is recorded here:
+            // nothing was sent. What may succeed later (the database back after a restart) goes back to the outbox.
+            var later = e is WhatsAppException { IsSafeToRetry: true } && record.Attempts < _options.DispatchMaxAttempts;
+            await RefuseUnsentAsync(record, e, later).ConfigureAwait(false);
             LogNotSent(_logger, record.IdempotencyKey, e.GetType().Name);
         }
         finally
@@ -243,18 +245,25 @@ internal sealed partial class LedgerDispatcher : BackgroundService
             : throw new InvalidOperationException($"The sender registered as '{record.RegistrationName}' is {sender.Provider.DisplayName}, not the {record.Provider} the message was added for.");
     }
 
-    /// <summary>A claimed message that the recorder never saw (it is still this process's, in flight): refused, nothing sent.</summary>
-    private Task<int> RefuseUnsentAsync(LedgerMessage record, Exception error)
+    /// <summary>
+    /// A claimed message that the recorder never saw (it is still this process's, in flight): nothing was sent.
+    /// Refused, or back in the outbox <paramref name="later"/> (after the back-off of a refusal that is safe to retry).
+    /// </summary>
+    private Task<int> RefuseUnsentAsync(LedgerMessage record, Exception error, bool later)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var owner = LedgerProcess.Owner;
+        var outcome = later ? LedgerOutcome.Queued : LedgerOutcome.Refused;
+        var settledAt = later ? (long?)null : now;
+        var nextAttemptAt = later ? now + (long)Math.Min(TimeSpan.FromMinutes(10).TotalMilliseconds, 5000 * Math.Pow(2, Math.Max(0, record.Attempts - 1))) : (long?)null;
         return _database.RunAsync(
             context => context.Set<LedgerMessage>()
                 .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner && m.ContentHash == record.ContentHash)
                 .ExecuteUpdateAsync(
                     set => set
-                        .SetProperty(m => m.Outcome, LedgerOutcome.Refused)
-                        .SetProperty(m => m.SettledAt, now)
+                        .SetProperty(m => m.Outcome, outcome)
+                        .SetProperty(m => m.SettledAt, settledAt)
+                        .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
                         .SetProperty(m => m.LeaseOwner, (string?)null)
                         .SetProperty(m => m.LeaseUntil, (long?)null)
                         .SetProperty(m => m.ErrorType, error.GetType().Name)

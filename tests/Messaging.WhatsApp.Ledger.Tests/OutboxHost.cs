@@ -56,7 +56,7 @@ internal sealed class OutboxHost : IAsyncDisposable
     internal LedgerReconciler Reconciler => _services.GetRequiredService<LedgerReconciler>();
 
     /// <summary>A host on a new database (created from the model), or a replica on <paramref name="database"/> with its own gateway view.</summary>
-    public static async Task<OutboxHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? database = null, ScriptedGateway? gateway = null, ManualClock? clock = null)
+    public static async Task<OutboxHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? database = null, ScriptedGateway? gateway = null, ManualClock? clock = null, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? interceptor = null)
     {
         string? owned = null;
         if (database is null)
@@ -74,7 +74,14 @@ internal sealed class OutboxHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         services.AddSingleton<TimeProvider>(clock);
-        services.AddDbContext<ShopContext>(o => o.UseSqlite(connectionString));
+        services.AddDbContext<ShopContext>(o =>
+        {
+            o.UseSqlite(connectionString);
+            if (interceptor is not null)
+            {
+                o.AddInterceptors(interceptor);
+            }
+        });
         services.AddGreenApi(o =>
         {
             o.ApiUrl = new Uri("http://gateway.invalid/");

@@ -135,6 +135,55 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public async Task Dispatch_LedgerUnwritableAsTheSendBegins_BackInTheOutboxForLater_ThenSentOnce()
+    {
+        // The database restarting as the dispatcher renews a claimed message's lease: the send stops before anything
+        // is sent (the ledger's failure is safe to retry), and the message is not given up as refused.
+        var outage = new FirstLeaseRenewalFails();
+        await using var host = await OutboxHost.StartAsync(interceptor: outage);
+        await host.OrderAsync(7, OutboxHost.ChatA, "After the outage");
+
+        await host.DrainAsync();
+        var waiting = await host.RecordAsync("order-7");
+        var countBeforeDue = host.Gateway.Count;
+        host.Clock.Advance(TimeSpan.FromSeconds(6));
+        await host.DrainAsync();
+        var sent = await host.RecordAsync("order-7");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outage.Renewals, Is.EqualTo(2), "the failed renewal, then the one of the send that went out");
+            Assert.That(waiting.Outcome, Is.EqualTo(LedgerOutcome.Queued), "nothing was sent; safe to try again");
+            Assert.That(waiting.ErrorType, Is.EqualTo(nameof(WhatsAppLedgerUnavailableException)));
+            Assert.That(countBeforeDue, Is.EqualTo(0), "nothing reached the gateway during the outage");
+            Assert.That(sent.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
+            Assert.That(host.Gateway.Count, Is.EqualTo(1), "sent once");
+        });
+    }
+
+    /// <summary>Fails the first lease renewal: the update whose first column set is the content hash, as the send begins.</summary>
+    private sealed class FirstLeaseRenewalFails : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _renewals;
+
+        public int Renewals => _renewals;
+
+        public override System.Threading.Tasks.ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+            System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            System.Threading.CancellationToken cancellationToken = default)
+        {
+            if (System.Text.RegularExpressions.Regex.IsMatch(command.CommandText, "SET\\s+\"ContentHash\" =") && Interlocked.Increment(ref _renewals) == 1)
+            {
+                throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
+            }
+
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task Dispatch_NoSenderUnderTheRegistration_RecordedRefusedNamingIt()
     {
         await using var host = await OutboxHost.StartAsync();
