@@ -255,7 +255,7 @@ internal sealed partial class LedgerDispatcher : BackgroundService
         var owner = LedgerProcess.Owner;
         var outcome = later ? LedgerOutcome.Queued : LedgerOutcome.Refused;
         var settledAt = later ? (long?)null : now;
-        var nextAttemptAt = later ? now + (long)Math.Min(TimeSpan.FromMinutes(10).TotalMilliseconds, 5000 * Math.Pow(2, Math.Max(0, record.Attempts - 1))) : (long?)null;
+        var nextAttemptAt = later ? LedgerSendRecorder.RetryAt(now, record.Attempts) : (long?)null;
         return _database.RunAsync(
             context => context.Set<LedgerMessage>()
                 .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner && m.ContentHash == record.ContentHash)

@@ -169,7 +169,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
         var keepText = _options.KeepText || outcome is LedgerOutcome.Unknown or LedgerOutcome.Queued;
         var nextAttempt = outcome switch
         {
-            LedgerOutcome.Queued => now + (long)Math.Min(TimeSpan.FromMinutes(10).TotalMilliseconds, 5000 * Math.Pow(2, Math.Max(0, attempts - 1))),
+            LedgerOutcome.Queued => RetryAt(now, attempts),
             LedgerOutcome.Unknown => now,
             _ => (long?)null,
         };
@@ -315,6 +315,10 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                     cancellationToken).ConfigureAwait(false) == 1,
             cancellationToken);
     }
+
+    /// <summary>When an outbox message refused safely on its <paramref name="attempts"/>th attempt is due again: 5 s, doubling up to 10 minutes.</summary>
+    internal static long RetryAt(long now, int attempts) =>
+        now + (long)Math.Min(TimeSpan.FromMinutes(10).TotalMilliseconds, 5000 * Math.Pow(2, Math.Max(0, attempts - 1)));
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
