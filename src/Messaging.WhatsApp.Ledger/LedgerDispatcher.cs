@@ -155,14 +155,19 @@ internal sealed partial class LedgerDispatcher : BackgroundService
     /// PostgreSQL: a batch leased in one statement. Its candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>, so
     /// replicas claiming at the same moment take disjoint batches instead of contending for the same rows; a row another
     /// replica is claiming is skipped, and the messages after it in its chat wait (the other replica's claim is not
-    /// committed yet, so they still see it queued). The query is shaped so that its plan does not hang on statistics,
-    /// which a table that just received a burst does not have yet (autovacuum has not analyzed it): the batch is chosen
-    /// once, in a materialized CTE joined by id (a subquery joined on the outcome was run once per queued row); and a
-    /// candidate is the first message queued or in flight of its chat, found in the order of the chat's index (the
-    /// same test as "no earlier one", written as NOT EXISTS, was answered from the unique key's index, every row of the
-    /// provider each time). Either made a claim over a fresh burst of 20,000 messages take minutes instead of
-    /// milliseconds. The lock the CTE takes holds each row until the statement commits, so the update needs no second
-    /// look at its outcome. Table and column names come from the model, as the app's context may map them.
+    /// committed yet, so they still see it queued). The lock the CTE takes holds each row until the statement commits,
+    /// so the update needs no second look at its outcome. Table and column names come from the model, as the app's
+    /// context may map them.
+    /// <para>
+    /// The plan must not hang on statistics, which a table that just received a burst does not have until autovacuum's
+    /// first ANALYZE. Without them the planner takes every condition for highly selective: it read the whole queue and
+    /// sorted it for each batch, and found a chat's first message through the unique key's index (every row of the
+    /// provider, then a sort), so a claim over a fresh burst of 20,000 messages took a minute where it takes milliseconds.
+    /// Both bad plans need a sort, and the good ones need none (the outbox's partial indexes are in the order the claim
+    /// reads), so the claim runs in its own transaction with <c>SET LOCAL enable_sort = off</c>: the ordered index scans
+    /// are then the cheapest plan whatever the statistics say (a sort stays possible, only priced out). The batch is
+    /// chosen once, in a materialized CTE joined by id.
+    /// </para>
     /// </summary>
     internal async Task<List<LedgerMessage>> ClaimSkippingLockedAsync(CancellationToken cancellationToken)
     {
@@ -200,12 +205,20 @@ internal sealed partial class LedgerDispatcher : BackgroundService
                     WHERE m.{{id}} = due.{{id}}
                     RETURNING m.*
                     """;
-                return context.Set<LedgerMessage>().FromSqlRaw(
-                    claim,
-                    LedgerProcess.Owner,
-                    leaseUntil,
-                    now,
-                    _options.DispatchBatchSize).AsNoTracking().ToListAsync(cancellationToken);
+                // The app's context may retry on transient failures: the transaction is then the unit it retries.
+                return context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await context.Database.ExecuteSqlRawAsync("SET LOCAL enable_sort = off", cancellationToken).ConfigureAwait(false);
+                    var leased = await context.Set<LedgerMessage>().FromSqlRaw(
+                        claim,
+                        LedgerProcess.Owner,
+                        leaseUntil,
+                        now,
+                        _options.DispatchBatchSize).AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return leased;
+                });
             },
             cancellationToken).ConfigureAwait(false);
         return claimed.OrderBy(m => m.Id).ToList();

@@ -1,10 +1,16 @@
 using System;
+using System.Collections.Generic;
+using System.Data.Common;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Messaging.WhatsApp.Ledger.Tests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using NUnit.Framework;
 
 namespace Messaging.WhatsApp.Ledger.PostgreSql.Tests;
@@ -186,5 +192,108 @@ public sealed class OutboxTests
         });
     }
 
+    /// <summary>
+    /// A burst into a table that has never been analyzed (autovacuum off for it, so it stays so): every claim's plan, as
+    /// PostgreSQL plans it inside the claim's own transaction, reads the outbox's indexes in order, sorts nothing and
+    /// scans no table. Without statistics the planner took every condition for highly selective and planned a sort of
+    /// the whole queue and a walk of the unique key's index per candidate: minutes for a burst of 20,000.
+    /// </summary>
+    [Test]
+    public async Task Claim_ABurstIntoATableNeverAnalyzed_PlannedAlongTheOutboxIndexes_NoSortNoScanOfTheTable()
+    {
+        var plans = new ClaimPlans();
+        await using var host = await PgHost.StartAsync(appContext: true, shopOptions: o => o.AddInterceptors(plans));
+        using (var scope = host.Services.CreateScope())
+        {
+            var shop = scope.ServiceProvider.GetRequiredService<PgHost.ShopContext>();
+            await shop.Database.ExecuteSqlRawAsync("ALTER TABLE whatsapp_messages SET (autovacuum_enabled = false)");
+            await using var transaction = await shop.Database.BeginTransactionAsync();
+            for (var i = 0; i < 2000; i++)
+            {
+                shop.EnqueueWhatsAppText(GreenApi.GreenApiOptions.Provider, "burst-" + i, Chat(i), "Burst " + i, time: host.Clock);
+            }
+
+            // One chat with a queue of its own: each claim may take only its first, after the one before is settled.
+            for (var i = 0; i < 20; i++)
+            {
+                shop.EnqueueWhatsAppText(GreenApi.GreenApiOptions.Provider, "busy-" + i, PgHost.ChatA, "Busy " + i, time: host.Clock);
+            }
+
+            await shop.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        var claimed = 0;
+        for (var batch = await host.Dispatcher.ClaimSkippingLockedAsync(CancellationToken.None); batch.Count > 0; batch = await host.Dispatcher.ClaimSkippingLockedAsync(CancellationToken.None))
+        {
+            claimed += batch.Count;
+            using var scope = host.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<PgHost.ShopContext>().Set<LedgerMessage>()
+                .Where(m => m.Outcome == LedgerOutcome.Sending)
+                .ExecuteUpdateAsync(set => set.SetProperty(m => m.Outcome, LedgerOutcome.Accepted));
+        }
+
+        float statistics;
+        using (var scope = host.Services.CreateScope())
+        {
+            statistics = await scope.ServiceProvider.GetRequiredService<PgHost.ShopContext>().Database
+                .SqlQueryRaw<float>("SELECT reltuples AS \"Value\" FROM pg_class WHERE relname = 'whatsapp_messages'").SingleAsync();
+        }
+
+        string[] outbox = ["PK_whatsapp_messages", "IX_whatsapp_messages_outbox_queue", "IX_whatsapp_messages_outbox_chat"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(statistics, Is.EqualTo(-1), "the table was never analyzed (reltuples -1): what the test is about");
+            Assert.That(claimed, Is.EqualTo(2020));
+            Assert.That(plans.Explained, Has.Count.GreaterThanOrEqualTo(21), "a plan per claim");
+            Assert.That(plans.Explained.SelectMany(p => p.Nodes), Has.None.EqualTo("Sort").And.None.EqualTo("Seq Scan").And.None.EqualTo("Bitmap Heap Scan"));
+            Assert.That(plans.Explained.SelectMany(p => p.Indexes).Distinct(), Is.SubsetOf(outbox));
+        });
+    }
+
     private static ChatAddress Chat(int n) => ChatAddress.Parse("7900" + (1000000 + n).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The plan of every claim, explained on its connection inside its transaction just before it runs.</summary>
+    private sealed class ClaimPlans : DbCommandInterceptor
+    {
+        public List<(List<string> Nodes, List<string> Indexes)> Explained { get; } = [];
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("SKIP LOCKED", StringComparison.Ordinal))
+            {
+                await using var explain = command.Connection!.CreateCommand();
+                explain.Transaction = command.Transaction;
+                explain.CommandText = "EXPLAIN (FORMAT JSON) " + command.CommandText;
+                foreach (var parameter in command.Parameters.Cast<NpgsqlParameter>())
+                {
+                    explain.Parameters.Add(parameter.Clone());
+                }
+
+                var plan = JsonNode.Parse((string)(await explain.ExecuteScalarAsync(cancellationToken))!)![0]!["Plan"]!;
+                var found = (Nodes: new List<string>(), Indexes: new List<string>());
+                Walk(plan, found);
+                lock (Explained)
+                {
+                    Explained.Add(found);
+                }
+            }
+
+            return result;
+        }
+
+        private static void Walk(JsonNode node, (List<string> Nodes, List<string> Indexes) found)
+        {
+            found.Nodes.Add((string)node["Node Type"]!);
+            if (node["Index Name"] is { } index)
+            {
+                found.Indexes.Add((string)index!);
+            }
+
+            foreach (var child in node["Plans"]?.AsArray() ?? [])
+            {
+                Walk(child!, found);
+            }
+        }
+    }
 }

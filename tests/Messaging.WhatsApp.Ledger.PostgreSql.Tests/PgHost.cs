@@ -58,8 +58,11 @@ internal sealed class PgHost : IAsyncDisposable
 
     internal LedgerReconciler Reconciler => _services.GetRequiredService<LedgerReconciler>();
 
-    /// <summary>A host on a new database, or a replica on <paramref name="connectionString"/> with the same gateway and clock.</summary>
-    public static async Task<PgHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? connectionString = null, ScriptedGateway? gateway = null, ManualClock? clock = null, bool appContext = false)
+    /// <summary>
+    /// A host on a new database, or a replica on <paramref name="connectionString"/> with the same gateway and clock;
+    /// <paramref name="shopOptions"/> adds to the app context's options (an interceptor, say).
+    /// </summary>
+    public static async Task<PgHost> StartAsync(Action<WhatsAppLedgerOptions>? options = null, string? connectionString = null, ScriptedGateway? gateway = null, ManualClock? clock = null, bool appContext = false, Action<DbContextOptionsBuilder>? shopOptions = null)
     {
         var created = connectionString is null;
         connectionString ??= await PostgresFixture.Server.CreateDatabaseAsync();
@@ -71,7 +74,11 @@ internal sealed class PgHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         services.AddSingleton<TimeProvider>(clock);
-        services.AddDbContext<ShopContext>(o => o.UseNpgsql(connectionString));
+        services.AddDbContext<ShopContext>(o =>
+        {
+            o.UseNpgsql(connectionString);
+            shopOptions?.Invoke(o);
+        });
         services.AddGreenApi(o =>
         {
             o.ApiUrl = new Uri("http://gateway.invalid/");
