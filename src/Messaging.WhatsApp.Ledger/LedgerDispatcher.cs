@@ -155,7 +155,7 @@ internal sealed partial class LedgerDispatcher : BackgroundService
     /// PostgreSQL: a batch leased in one statement. Its candidates are locked with <c>FOR UPDATE SKIP LOCKED</c>, so
     /// replicas claiming at the same moment take disjoint batches instead of contending for the same rows; a row another
     /// replica is claiming is skipped, and the messages after it in its chat wait (the other replica's claim is not
-    /// committed yet, so they still see it queued). The lock the CTE takes holds each row until the statement commits,
+    /// committed yet, so they still see it queued). The lock the CTE takes holds each row until the claim commits,
     /// so the update needs no second look at its outcome. Table and column names come from the model, as the app's
     /// context may map them.
     /// <para>
