@@ -221,13 +221,30 @@ internal sealed partial class LedgerDispatcher : BackgroundService
                 });
             },
             cancellationToken).ConfigureAwait(false);
-        return claimed.OrderBy(m => m.Id).ToList();
+
+        // A record the ledger never writes (an edited row) is not sent, as the other claim does before it leases: it is
+        // checked as leased (what the lease overwrote is sound now), and set aside as unresolved, with a warning.
+        var sound = new List<LedgerMessage>(claimed.Count);
+        foreach (var record in claimed.OrderBy(m => m.Id))
+        {
+            if (LedgerRows.Check(record) is { } odd)
+            {
+                await LedgerRows.SetAsideAsync(_database, odd, LedgerOutcome.Sending, now, _logger, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                sound.Add(record);
+            }
+        }
+
+        return sound;
     }
 
     /// <summary>Sends one claimed message; the recorder records how it ended.</summary>
     private async Task SendAsync(LedgerMessage record)
     {
-        LedgerProcess.DispatchedRecord = record.Id;
+        var dispatched = new DispatchedSend(record.Id);
+        LedgerProcess.Dispatched = dispatched;
         try
         {
             var sender = Sender(record);
@@ -235,16 +252,29 @@ internal sealed partial class LedgerDispatcher : BackgroundService
         }
         catch (Exception e) when (e is WhatsAppException or InvalidOperationException or ArgumentException or FormatException)
         {
-            // Recorded by the recorder when the send began; a message that never reached the sender (no sender under
-            // its name, a text it refuses, a ledger that could not be written as the send began) is recorded here:
-            // nothing was sent. What may succeed later (the database back after a restart) goes back to the outbox.
-            var later = e is WhatsAppException { IsSafeToRetry: true } && record.Attempts < _options.DispatchMaxAttempts;
-            await RefuseUnsentAsync(record, e, later).ConfigureAwait(false);
+            // Once the send began, the recorder records how it ended (or, if it could not, the lease runs out and the
+            // reconciler settles it). A message that never reached that point (no sender under its name, a text the
+            // sender refuses, a ledger that could not be written as the send began) is recorded here: nothing was sent.
+            // What may succeed later (the database back after a restart) goes back to the outbox.
+            if (!dispatched.Began)
+            {
+                var later = e is WhatsAppException { IsSafeToRetry: true } && record.Attempts < _options.DispatchMaxAttempts;
+                try
+                {
+                    await RefuseUnsentAsync(record, e, later).ConfigureAwait(false);
+                }
+                catch (Exception failure)
+                {
+                    // The rest of the batch goes on; this message stays in flight until its lease runs out.
+                    LogUnrecorded(_logger, record.IdempotencyKey, failure);
+                }
+            }
+
             LogNotSent(_logger, record.IdempotencyKey, e.GetType().Name);
         }
         finally
         {
-            LedgerProcess.DispatchedRecord = null;
+            LedgerProcess.Dispatched = null;
         }
     }
 
@@ -271,7 +301,7 @@ internal sealed partial class LedgerDispatcher : BackgroundService
         var nextAttemptAt = later ? LedgerSendRecorder.RetryAt(now, record.Attempts) : (long?)null;
         return _database.RunAsync(
             context => context.Set<LedgerMessage>()
-                .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner && m.ContentHash == record.ContentHash)
+                .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner)
                 .ExecuteUpdateAsync(
                     set => set
                         .SetProperty(m => m.Outcome, outcome)
@@ -287,6 +317,9 @@ internal sealed partial class LedgerDispatcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox message {Key} ended with {Error}; its record says what became of it")]
     private static partial void LogNotSent(ILogger logger, string key, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox message {Key} was not sent and that could not be recorded; it stays in flight until its lease runs out, then the reconciler settles it")]
+    private static partial void LogUnrecorded(ILogger logger, string key, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The outbox dispatcher failed; it tries again after its interval, and nothing it had claimed is sent twice")]
     private static partial void LogFailed(ILogger logger, Exception exception);

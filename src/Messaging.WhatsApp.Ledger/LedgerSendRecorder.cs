@@ -39,7 +39,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
         var hash = LedgerDatabase.Hash(intent.Content);
         try
         {
-            if (LedgerProcess.DispatchedRecord is { } dispatched)
+            if (LedgerProcess.Dispatched is { } dispatched)
             {
                 // The dispatcher claimed this record and sends its text: the content it was enqueued with, now in the
                 // provider's words, is what its key stands for from here on. Its lease is renewed as the send begins, so
@@ -50,7 +50,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                 var leaseUntil = now + (long)_options.SendLease.TotalMilliseconds;
                 var renewed = await _database.RunAsync(
                     context => context.Set<LedgerMessage>()
-                        .Where(m => m.Id == dispatched && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner)
+                        .Where(m => m.Id == dispatched.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner)
                         .ExecuteUpdateAsync(
                             set => set
                                 .SetProperty(m => m.ContentHash, hash)
@@ -66,7 +66,8 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         details);
                 }
 
-                _records.AddOrUpdate(intent, new StrongBox<long>(dispatched));
+                dispatched.Began = true;
+                _records.AddOrUpdate(intent, new StrongBox<long>(dispatched.Id));
                 return null;
             }
 
@@ -154,7 +155,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
             // The caller's cancellation, or anything else: the request may have been written.
             : LedgerOutcome.Unknown;
         var attempts = 0;
-        if (outcome == LedgerOutcome.Refused && error!.IsSafeToRetry && LedgerProcess.DispatchedRecord == id.Value)
+        if (outcome == LedgerOutcome.Refused && error!.IsSafeToRetry && LedgerProcess.Dispatched?.Id == id.Value)
         {
             attempts = await _database.RunAsync(
                 context => context.Set<LedgerMessage>().Where(m => m.Id == id.Value).Select(m => m.Attempts).SingleAsync(cancellationToken),
