@@ -115,7 +115,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         throw new WhatsAppException(
                             $"An earlier send with the idempotency key '{key}' was settled as not sent (recorded {Time(existing.SettledAt ?? existing.AttemptedAt)}); nothing was sent now. Send it with a new key, or let the ledger resend it (ResendNotSent).",
                             details);
-                    case LedgerOutcome.Refused when await TryTakeOverAsync(existing, intent, hash, cancellationToken).ConfigureAwait(false):
+                    case LedgerOutcome.Refused when await TryTakeOverAsync(existing, intent, cancellationToken).ConfigureAwait(false):
                         // Nothing of it was sent: this send is its next attempt, under the same record.
                         _records.AddOrUpdate(intent, new StrongBox<long>(existing.Id));
                         return null;
@@ -296,7 +296,7 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
     /// Claims a refused record for a new attempt; false when another send claimed it first. Nothing was sent of a
     /// refused send, so attempting it again is not a second send.
     /// </summary>
-    private Task<bool> TryTakeOverAsync(LedgerMessage refused, WhatsAppSendIntent intent, string hash, CancellationToken cancellationToken)
+    private Task<bool> TryTakeOverAsync(LedgerMessage refused, WhatsAppSendIntent intent, CancellationToken cancellationToken)
     {
         var now = Now();
         var leaseUntil = now + (long)_options.SendLease.TotalMilliseconds;
@@ -311,7 +311,6 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                         .SetProperty(m => m.SettledAt, (long?)null)
                         .SetProperty(m => m.LeaseOwner, LedgerProcess.Owner)
                         .SetProperty(m => m.LeaseUntil, leaseUntil)
-                        .SetProperty(m => m.ContentHash, hash)
                         .SetProperty(m => m.Text, intent.Text),
                     cancellationToken).ConfigureAwait(false) == 1,
             cancellationToken);
