@@ -303,14 +303,22 @@ internal sealed partial class LedgerDispatcher : BackgroundService
             context => context.Set<LedgerMessage>()
                 .Where(m => m.Id == record.Id && m.Outcome == LedgerOutcome.Sending && m.LeaseOwner == owner)
                 .ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(m => m.Outcome, outcome)
-                        .SetProperty(m => m.SettledAt, settledAt)
-                        .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
-                        .SetProperty(m => m.LeaseOwner, (string?)null)
-                        .SetProperty(m => m.LeaseUntil, (long?)null)
-                        .SetProperty(m => m.ErrorType, error.GetType().Name)
-                        .SetProperty(m => m.ErrorMessage, error.Message),
+                    set =>
+                    {
+                        set
+                            .SetProperty(m => m.Outcome, outcome)
+                            .SetProperty(m => m.SettledAt, settledAt)
+                            .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
+                            .SetProperty(m => m.LeaseOwner, (string?)null)
+                            .SetProperty(m => m.LeaseUntil, (long?)null)
+                            .SetProperty(m => m.ErrorType, error.GetType().Name)
+                            .SetProperty(m => m.ErrorMessage, error.Message);
+                        if (!later && !_options.KeepText)
+                        {
+                            // Settled: the text goes, as the recorder clears it for a refusal (WhatsAppLedgerOptions.KeepText).
+                            set.SetProperty(m => m.Text, (string?)null);
+                        }
+                    },
                     CancellationToken.None),
             CancellationToken.None);
     }

@@ -48,6 +48,17 @@ public static class WhatsAppOutboxDbContextExtensions
             throw new WhatsAppArgumentException(nameof(text), "must not be empty");
         }
 
+        // The ledger's columns: longer values would fail the app's whole SaveChanges without naming the field.
+        if (registrationName.Length > 100)
+        {
+            throw new WhatsAppArgumentException(nameof(registrationName), "must be at most 100 characters");
+        }
+
+        if (replyTo is { Length: > LedgerStatuses.MaxIdLength })
+        {
+            throw new WhatsAppArgumentException(nameof(replyTo), $"must be at most {LedgerStatuses.MaxIdLength} characters");
+        }
+
         var now = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds();
         context.Add(new LedgerMessage
         {

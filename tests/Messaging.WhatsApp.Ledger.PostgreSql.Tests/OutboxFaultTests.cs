@@ -70,6 +70,55 @@ public sealed class OutboxFaultTests
         });
     }
 
+    [TestCase(false, TestName = "Dispatch_RefusedBeforeAnythingWasSent_TheTextGoes")]
+    [TestCase(true, TestName = "Dispatch_RefusedBeforeAnythingWasSent_KeepText_TheTextStays")]
+    public async Task Dispatch_RefusedBeforeAnythingWasSent_TheTextGoesUnlessKept(bool keepText)
+    {
+        await using var host = await PgHost.StartAsync(o => o.KeepText = keepText);
+        using (var scope = host.Services.CreateScope())
+        {
+            var shop = scope.ServiceProvider.GetRequiredService<PgHost.ShopContext>();
+            shop.EnqueueWhatsAppText(GreenApiOptions.Provider, "unsendable", PgHost.ChatA, "Nobody sends this", registrationName: "nobody", time: host.Clock);
+            await shop.SaveChangesAsync();
+        }
+
+        await host.DrainAsync();
+
+        var refused = (await host.Ledger.FindByKeyAsync("unsendable", registrationName: "nobody"))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.Outcome, Is.EqualTo(LedgerOutcome.Refused));
+            Assert.That(host.Gateway.Count, Is.Zero);
+            Assert.That(refused.Text, keepText ? Is.EqualTo("Nobody sends this") : Is.Null);
+        });
+    }
+
+    [TestCase("registrationName", TestName = "Enqueue_ARegistrationNameLongerThan100_RefusedNamingIt_NothingSaved")]
+    [TestCase("replyTo", TestName = "Enqueue_AReplyToLongerThan200_RefusedNamingIt_NothingSaved")]
+    public async Task Enqueue_AValueLongerThanItsColumn_RefusedNamingTheField(string field)
+    {
+        await using var host = await PgHost.StartAsync();
+        using var scope = host.Services.CreateScope();
+        var shop = scope.ServiceProvider.GetRequiredService<PgHost.ShopContext>();
+
+        var refused = Assert.Throws<WhatsAppArgumentException>(() => shop.EnqueueWhatsAppText(
+            GreenApiOptions.Provider,
+            "too-long",
+            PgHost.ChatA,
+            "Hello",
+            replyTo: field == "replyTo" ? new string('r', 201) : null,
+            registrationName: field == "registrationName" ? new string('n', 101) : string.Empty,
+            time: host.Clock));
+        await shop.SaveChangesAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused!.ParamName, Is.EqualTo(field));
+            Assert.That(refused.Rule, Does.Contain("at most"));
+            Assert.That(await shop.Set<LedgerMessage>().CountAsync(), Is.Zero);
+        });
+    }
+
     /// <summary>
     /// A message back in the outbox after a refusal (429) is claimed again; its second send ends in an unknown outcome
     /// (502) that the database will not record. The send began, so it may have gone out: the dispatcher must not record
