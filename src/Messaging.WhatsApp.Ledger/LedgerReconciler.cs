@@ -276,23 +276,8 @@ internal sealed partial class LedgerReconciler : BackgroundService
         return _database.RunAsync(
             async context =>
             {
-                var settled = await context.Set<LedgerMessage>()
-                    .Where(m => m.Id == record.Id && (m.Outcome == LedgerOutcome.Unknown || m.Outcome == LedgerOutcome.Unresolved))
-                    .ExecuteUpdateAsync(
-                        set => set
-                            .SetProperty(m => m.Outcome, LedgerOutcome.Accepted)
-                            .SetProperty(m => m.MessageId, messageId)
-                            .SetProperty(m => m.SettledAt, now)
-                            .SetProperty(m => m.NextAttemptAt, (long?)null)
-                            .SetProperty(m => m.ReconcileAttempts, m => m.ReconcileAttempts + 1)
-                            .SetProperty(m => m.Text, m => keepText ? m.Text : null)
-                            .SetProperty(m => m.Status, m => m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
-                            .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
-                            .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank),
-                        cancellationToken).ConfigureAwait(false);
-                if (settled == 1)
+                if (await LedgerStatuses.AcceptUnknownAsync(context, record.Id, record.Provider, messageId, now, keepText, reconciled: true, cancellationToken).ConfigureAwait(false))
                 {
-                    await LedgerStatuses.ApplyAsync(context, record.Provider, messageId, cancellationToken).ConfigureAwait(false);
                     LogSettled(_logger, record.IdempotencyKey, messageId);
                 }
 

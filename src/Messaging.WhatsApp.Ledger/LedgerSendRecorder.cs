@@ -231,22 +231,8 @@ internal sealed class LedgerSendRecorder : IWhatsAppSendRecorder
                 {
                     // The lease ran out before the answer came (the reconciler took the send for dead): an accepted
                     // answer is still the best evidence of what became of it.
-                    updated = await messages.Where(m => m.Outcome == LedgerOutcome.Unknown || m.Outcome == LedgerOutcome.Unresolved).ExecuteUpdateAsync(
-                        set => set
-                            .SetProperty(m => m.Outcome, LedgerOutcome.Accepted)
-                            .SetProperty(m => m.SettledAt, now)
-                            .SetProperty(m => m.NextAttemptAt, (long?)null)
-                            .SetProperty(m => m.MessageId, result.MessageId)
-                            .SetProperty(m => m.Text, m => _options.KeepText ? m.Text : null)
-                            .SetProperty(m => m.Status, m => m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
-                            .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
-                            .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank),
-                        cancellationToken).ConfigureAwait(false);
-                    if (updated > 0)
-                    {
-                        // Statuses that arrived while the record was out of this send's hands are applied now.
-                        await LedgerStatuses.ApplyAsync(context, intent.Provider.Name, result.MessageId, cancellationToken).ConfigureAwait(false);
-                    }
+                    // Statuses that arrived while the record was out of this send's hands are applied with it.
+                    await LedgerStatuses.AcceptUnknownAsync(context, recordId, intent.Provider.Name, result.MessageId, now, _options.KeepText, reconciled: false, cancellationToken).ConfigureAwait(false);
                 }
 
                 return 0;

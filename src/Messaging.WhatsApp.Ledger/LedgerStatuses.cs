@@ -77,6 +77,42 @@ internal sealed partial class LedgerStatuses : IWhatsAppUpdateHandler
     }
 
     /// <summary>
+    /// Settles the record <paramref name="id"/>, whose outcome was unknown (or unresolved), as accepted under
+    /// <paramref name="messageId"/>, then applies the reports that name that id; false when the record is no longer
+    /// unknown. The recorder does this for an answer that came after the lease ran out, the reconciler for an entry it
+    /// found (counting the look-up in <c>ReconcileAttempts</c>).
+    /// </summary>
+    public static async Task<bool> AcceptUnknownAsync(DbContext context, long id, string provider, string messageId, long now, bool keepText, bool reconciled, CancellationToken cancellationToken)
+    {
+        var settled = await context.Set<LedgerMessage>()
+            .Where(m => m.Id == id && (m.Outcome == LedgerOutcome.Unknown || m.Outcome == LedgerOutcome.Unresolved))
+            .ExecuteUpdateAsync(
+                set =>
+                {
+                    set
+                        .SetProperty(m => m.Outcome, LedgerOutcome.Accepted)
+                        .SetProperty(m => m.MessageId, messageId)
+                        .SetProperty(m => m.SettledAt, now)
+                        .SetProperty(m => m.NextAttemptAt, (long?)null)
+                        .SetProperty(m => m.Text, m => keepText ? m.Text : null)
+                        .SetProperty(m => m.Status, m => m.StatusRank < 1 ? WhatsAppMessageStatus.Queued : m.Status)
+                        .SetProperty(m => m.StatusAt, m => m.StatusRank < 1 ? now : m.StatusAt)
+                        .SetProperty(m => m.StatusRank, m => m.StatusRank < 1 ? 1 : m.StatusRank);
+                    if (reconciled)
+                    {
+                        set.SetProperty(m => m.ReconcileAttempts, m => m.ReconcileAttempts + 1);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+        if (settled > 0)
+        {
+            await ApplyAsync(context, provider, messageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return settled > 0;
+    }
+
+    /// <summary>
     /// Moves the record of <paramref name="messageId"/> (if there is one yet) to the furthest status its reports state,
     /// never back. Run after each report is stored and after each send records its id, each after its own write is
     /// committed: whichever runs last sees both, and the forward-only condition keeps an older view from undoing a
