@@ -150,6 +150,13 @@ internal sealed partial class LedgerReconciler : BackgroundService
     private async Task SettleFromJournalAsync(IWhatsAppSentMessageJournal journal, List<LedgerMessage> records, CancellationToken cancellationToken)
     {
         var lookups = records.Where(r => r.Text is { Length: > 0 } && ChatAddress.TryParse(r.ChatId, out _)).ToList();
+        if (lookups.Count < records.Count)
+        {
+            // A record the journal cannot be asked about (no text, a chat that does not parse) waits for its deadline
+            // after the others, rather than coming first in every run's batch and keeping them out of it.
+            await LaterAsync(records.Except(lookups).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
         if (lookups.Count == 0)
         {
             return;
