@@ -144,6 +144,8 @@ internal sealed partial class LedgerDispatcher : BackgroundService
                 cancellationToken).ConfigureAwait(false);
             if (won == 1)
             {
+                // As leased, like the PostgreSQL claim returns it: the attempt under way counts.
+                candidate.Attempts++;
                 claimed.Add(candidate);
             }
         }
