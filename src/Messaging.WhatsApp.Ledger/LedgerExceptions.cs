@@ -75,7 +75,7 @@ public sealed class WhatsAppLedgerRecordException : WhatsAppException
     /// <param name="rule">What the column holds that the ledger never writes.</param>
     /// <param name="details">The provider of the sender or the record.</param>
     public WhatsAppLedgerRecordException(long recordId, string? idempotencyKey, string field, string rule, WhatsAppErrorDetails details)
-        : base($"The ledger's record {recordId}{(idempotencyKey is null ? string.Empty : $" (key '{(idempotencyKey.Length > 200 ? idempotencyKey[..200] + "…" : idempotencyKey)}')")} cannot be trusted: {field} {rule}. The ledger does not act on it and nothing was sent; correct or delete the row.", details)
+        : base($"The ledger's record {recordId}{(idempotencyKey is null ? string.Empty : $" (key '{LedgerRows.Shortened(idempotencyKey)}')")} cannot be trusted: {field} {rule}. The ledger does not act on it and nothing was sent; correct or delete the row.", details)
     {
         RecordId = recordId;
         IdempotencyKey = idempotencyKey;

@@ -178,7 +178,7 @@ internal static partial class LedgerRows
 
         if (m.MessageId is { } id && id.Length is 0 or > LedgerStatuses.MaxIdLength)
         {
-            return ("MessageId", "is empty or longer than 200 characters");
+            return ("MessageId", $"is empty or longer than {LedgerStatuses.MaxIdLength} characters");
         }
 
         return m.Outcome switch
@@ -205,7 +205,8 @@ internal static partial class LedgerRows
     {
         /// <summary>E.g. <c>record 17 (key 'order-42')</c>, or <c>status report 5</c>.</summary>
         public string Name => Report ? $"status report {Id}" : Key is null ? $"record {Id}" : $"record {Id} (key '{Shortened(Key)}')";
-
-        private static string Shortened(string key) => key.Length > 200 ? key[..200] + "…" : key;
     }
+
+    /// <summary>A key as messages quote it: its first 200 characters, and an ellipsis when there were more.</summary>
+    public static string Shortened(string key) => key.Length > 200 ? key[..200] + "…" : key;
 }

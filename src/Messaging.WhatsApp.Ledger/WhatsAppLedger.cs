@@ -174,14 +174,16 @@ internal sealed partial class WhatsAppLedger : IWhatsAppLedger
         };
         if (record.SettledAt is { } settled)
         {
-            entries.Add(record.Outcome switch
+            var accepted = record.Outcome == LedgerOutcome.Accepted;
+            var label = record.Outcome switch
             {
-                LedgerOutcome.Accepted => (new LedgerTimelineEntry(settled, "accepted", WhatsAppMessageStatus.Queued, null, null, settled), 1),
-                LedgerOutcome.Refused => (new LedgerTimelineEntry(settled, "refused", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
-                LedgerOutcome.NotSent => (new LedgerTimelineEntry(settled, "not sent", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
-                LedgerOutcome.Unresolved => (new LedgerTimelineEntry(settled, "unresolved", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
-                _ => (new LedgerTimelineEntry(settled, "unknown", WhatsAppMessageStatus.Unknown, record.ErrorType, record.ErrorMessage, settled), 1),
-            });
+                LedgerOutcome.Accepted => "accepted",
+                LedgerOutcome.Refused => "refused",
+                LedgerOutcome.NotSent => "not sent",
+                LedgerOutcome.Unresolved => "unresolved",
+                _ => "unknown",
+            };
+            entries.Add((new LedgerTimelineEntry(settled, label, accepted ? WhatsAppMessageStatus.Queued : WhatsAppMessageStatus.Unknown, accepted ? null : record.ErrorType, accepted ? null : record.ErrorMessage, settled), 1));
         }
 
         foreach (var report in reports)
