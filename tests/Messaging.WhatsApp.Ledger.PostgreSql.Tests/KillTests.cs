@@ -150,9 +150,17 @@ public sealed class KillTests
                     return;
                 }
 
-                while (gateway.Count < restartAt)
+                try
                 {
-                    await Task.Delay(20);
+                    while (gateway.Count < restartAt)
+                    {
+                        await Task.Delay(20, stop.Token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run ended (settled, or failed) before the gateway reached the restart point.
+                    return;
                 }
 
                 // A crash: no checkpoint, the server recovers from its log when it starts again.

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,10 +67,13 @@ public sealed class OutboxTests
         var release = host.Gateway.Hold();
 
         var first = host.Dispatcher.DispatchOnceAsync(CancellationToken.None);
-        while (host.Gateway.Count < 2)
+        var waited = Stopwatch.StartNew();
+        while (host.Gateway.Count < 2 && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(10);
         }
+
+        Assert.That(host.Gateway.Count, Is.EqualTo(2), "B1 never went out while A1 was held");
 
         // A1 and B1 are in flight: the replica finds nothing it may send (A2 waits for A1).
         var byReplica = await replica.Dispatcher.DispatchOnceAsync(CancellationToken.None);
