@@ -119,6 +119,7 @@ public sealed class OutboxTests
         host.Gateway.Journaled = n => n != 1;
         await host.OrderAsync(6, OutboxHost.ChatA, "Later");
 
+        var refusedAt = host.Clock.GetUtcNow();
         await host.DrainAsync();
         var waiting = await host.RecordAsync("order-6");
         await host.DrainAsync();
@@ -130,7 +131,7 @@ public sealed class OutboxTests
         Assert.Multiple(() =>
         {
             Assert.That(waiting.Outcome, Is.EqualTo(LedgerOutcome.Queued), "nothing was sent; safe to try again");
-            Assert.That(waiting.NextAttemptAt, Is.GreaterThan(host.Clock.GetUtcNow().AddSeconds(-7)));
+            Assert.That(waiting.NextAttemptAt, Is.EqualTo(refusedAt.AddSeconds(5)).Within(TimeSpan.FromMilliseconds(1)), "back in the outbox after 5 s (docs/ledger.md), not due at once");
             Assert.That(countBeforeDue, Is.EqualTo(1), "not before it is due");
             Assert.That(sent.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
             Assert.That(sent.Attempts, Is.EqualTo(2));
