@@ -92,7 +92,7 @@ public sealed class KillTests
         var restartAt = restartDatabase ? random.Next(Messages * 30 / 100, Messages * 60 / 100) : 0;
         if (scenario == Scenario.KillsAndUnknownOutcomes)
         {
-            gateway.Plan = (_, text, attempt) => Roll(seed, text, attempt) switch
+            gateway.Plan = (text, attempt) => Roll(seed, text, attempt) switch
             {
                 < 4 => (true, FaultGateway.Answer.BadGateway),
                 < 8 => (false, FaultGateway.Answer.BadGateway),
@@ -238,7 +238,7 @@ public sealed class KillTests
               kills {kills} (SIGKILL, {KillPoints} mid-send), database restarts {restarts}, requests {gateway.Count} in {clock.Elapsed.TotalSeconds:F0} s
               sent once {wentOut.Count(e => e.Value.Count == 1)}, sent twice {wentOut.Count(e => e.Value.Count > 1)}, lost {Messages - records.Count}
               accepted {records.Count(r => r.Outcome == LedgerOutcome.Accepted)}, of them at once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts == 0)}
-              settled by reconciliation {records.Count(r => r.ReconcileAttempts > 0)}: accepted from the journal {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts == 1)}, not sent and resent once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts > 1)}, not sent and reported {records.Count(r => r.Outcome == LedgerOutcome.NotSent)}
+              settled by reconciliation {records.Count(r => r.ReconcileAttempts > 0)}: accepted from the journal {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts == 1)}, not sent and resent once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts > 1)}
               refused {records.Count(r => r.Outcome == LedgerOutcome.Refused)}, not sent (reported) {records.Count(r => r.Outcome == LedgerOutcome.NotSent)}, unresolved {records.Count(r => r.Outcome == LedgerOutcome.Unresolved)}
               chats in order {clean.Count - outOfOrder.Count} of {clean.Count} untouched by the reconciler
             """);
