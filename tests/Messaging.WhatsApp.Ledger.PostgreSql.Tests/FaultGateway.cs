@@ -29,6 +29,9 @@ namespace Messaging.WhatsApp.Ledger.PostgreSql.Tests;
 /// </summary>
 internal sealed class FaultGateway : IAsyncDisposable
 {
+    /// <summary>How long a late answer is held: longer than the sender's timeout.</summary>
+    private static readonly TimeSpan LateBy = Replica.SendTimeout + TimeSpan.FromSeconds(2);
+
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
@@ -49,14 +52,11 @@ internal sealed class FaultGateway : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>How request <c>n</c> (from 1) with this text (and its attempt at the gateway, from 1) is answered, and whether its message goes out.</summary>
-    public Func<int, string, int, (bool WentOut, Answer Answer)> Plan { get; set; } = (_, _, _) => (true, Answer.Accept);
+    /// <summary>How a request with this text (and its attempt at the gateway, from 1) is answered, and whether its message goes out.</summary>
+    public Func<string, int, (bool WentOut, Answer Answer)> Plan { get; set; } = (_, _) => (true, Answer.Accept);
 
     /// <summary>The requests that are held while their replica is killed, and whether their message goes out first.</summary>
     public Dictionary<int, bool> KillPoints { get; } = [];
-
-    /// <summary>How long a late answer is held: longer than the sender's timeout.</summary>
-    public TimeSpan LateBy { get; set; } = Replica.SendTimeout + TimeSpan.FromSeconds(2);
 
     /// <summary>The replicas to kill, as their requests named them (<c>name/pid</c>).</summary>
     public ChannelReader<string> Kills => _kills.Reader;
@@ -125,7 +125,7 @@ internal sealed class FaultGateway : IAsyncDisposable
             return;
         }
 
-        var (wentOut, answer) = Plan(n, text, attempt);
+        var (wentOut, answer) = Plan(text, attempt);
         var id = wentOut ? GoOut(chat, text) : null;
         switch (answer)
         {

@@ -33,7 +33,7 @@ public sealed class KillTests
     private const int Replicas = 3;
 
     /// <summary>How long the test waits for everything to settle: only a hang would take this long.</summary>
-    private static readonly TimeSpan SettleBound = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan SettleBound = TimeSpan.FromMinutes(15);
 
     public enum Scenario
     {
@@ -92,7 +92,7 @@ public sealed class KillTests
         var restartAt = restartDatabase ? random.Next(Messages * 30 / 100, Messages * 60 / 100) : 0;
         if (scenario == Scenario.KillsAndUnknownOutcomes)
         {
-            gateway.Plan = (_, text, attempt) => Roll(seed, text, attempt) switch
+            gateway.Plan = (text, attempt) => Roll(seed, text, attempt) switch
             {
                 < 4 => (true, FaultGateway.Answer.BadGateway),
                 < 8 => (false, FaultGateway.Answer.BadGateway),
@@ -150,9 +150,17 @@ public sealed class KillTests
                     return;
                 }
 
-                while (gateway.Count < restartAt)
+                try
                 {
-                    await Task.Delay(20);
+                    while (gateway.Count < restartAt)
+                    {
+                        await Task.Delay(20, stop.Token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run ended (settled, or failed) before the gateway reached the restart point.
+                    return;
                 }
 
                 // A crash: no checkpoint, the server recovers from its log when it starts again.
@@ -230,7 +238,7 @@ public sealed class KillTests
               kills {kills} (SIGKILL, {KillPoints} mid-send), database restarts {restarts}, requests {gateway.Count} in {clock.Elapsed.TotalSeconds:F0} s
               sent once {wentOut.Count(e => e.Value.Count == 1)}, sent twice {wentOut.Count(e => e.Value.Count > 1)}, lost {Messages - records.Count}
               accepted {records.Count(r => r.Outcome == LedgerOutcome.Accepted)}, of them at once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts == 0)}
-              settled by reconciliation {records.Count(r => r.ReconcileAttempts > 0)}: accepted from the journal {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts == 1)}, not sent and resent once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts > 1)}, not sent and reported {records.Count(r => r.Outcome == LedgerOutcome.NotSent)}
+              settled by reconciliation {records.Count(r => r.ReconcileAttempts > 0)}: accepted from the journal {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts == 1)}, not sent and resent once {records.Count(r => r.Outcome == LedgerOutcome.Accepted && r.ReconcileAttempts > 0 && r.Attempts > 1)}
               refused {records.Count(r => r.Outcome == LedgerOutcome.Refused)}, not sent (reported) {records.Count(r => r.Outcome == LedgerOutcome.NotSent)}, unresolved {records.Count(r => r.Outcome == LedgerOutcome.Unresolved)}
               chats in order {clean.Count - outOfOrder.Count} of {clean.Count} untouched by the reconciler
             """);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Data.Common;
 using System.Globalization;
 using System.Linq;
@@ -89,10 +90,13 @@ public sealed class OutboxTests
         var release = host.Gateway.Hold();
 
         var first = host.Dispatcher.DispatchOnceAsync(CancellationToken.None);
-        while (host.Gateway.Count < 2)
+        var waited = Stopwatch.StartNew();
+        while (host.Gateway.Count < 2 && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(10);
         }
+
+        Assert.That(host.Gateway.Count, Is.EqualTo(2), "B1 never went out while A1 was held");
 
         var byReplica = await replica.Dispatcher.DispatchOnceAsync(CancellationToken.None);
         release.SetResult();

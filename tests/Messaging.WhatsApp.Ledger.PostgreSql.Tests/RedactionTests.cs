@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -52,7 +51,7 @@ public sealed class RedactionTests
         }
 
         var password = builder.Password!;
-        var logs = new FullLogs();
+        var logs = new CapturedLogs();
         var gateway = new ScriptedGateway();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
@@ -74,7 +73,7 @@ public sealed class RedactionTests
         var dispatcher = provider.GetRequiredService<LedgerDispatcher>();
         await dispatcher.StartAsync(CancellationToken.None);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!logs.Lines.Any(l => l.Contains("dispatcher failed", StringComparison.Ordinal)) && waited.Elapsed < TimeSpan.FromMinutes(1))
+        while (!logs.Lines.Any(l => l.Line.Contains("dispatcher failed", StringComparison.Ordinal)) && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(50);
         }
@@ -86,11 +85,11 @@ public sealed class RedactionTests
             Assert.That(error.IsSafeToRetry, Is.True);
             Assert.That(Chain(error).OfType<NpgsqlException>(), Is.Not.Empty, "PostgreSQL's failure is kept as an inner exception");
             Assert.That(gateway.Count, Is.Zero, "nothing sent while the ledger cannot record it");
-            Assert.That(logs.Lines, Has.Some.Contains("dispatcher failed"), "the dispatcher's failure was logged");
+            Assert.That(logs.Lines.Select(l => l.Line), Has.Some.Contains("dispatcher failed"), "the dispatcher's failure was logged");
             Assert.That(error.ToString(), Does.Not.Contain(password));
             Assert.That(migrate.ToString(), Does.Not.Contain(password));
-            Assert.That(logs.Lines, Has.None.Contains(password));
-            Assert.That(logs.Lines, Has.None.Contains(server.Password));
+            Assert.That(logs.Lines.Select(l => l.Line), Has.None.Contains(password));
+            Assert.That(logs.Lines.Select(l => l.Line), Has.None.Contains(server.Password));
         });
     }
 
@@ -125,30 +124,5 @@ public sealed class RedactionTests
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    /// <summary>Every log line in full: the formatted message and the whole exception, inner ones included.</summary>
-    private sealed class FullLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public string[] Lines => [.. _lines];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(FullLogs owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner._lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-        }
     }
 }

@@ -27,7 +27,7 @@ internal sealed class FuzzHost : IAsyncDisposable
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _held = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _arrived = new();
 
-    private FuzzHost(ServiceProvider services, ScriptedGateway gateway, ManualClock clock, FullLogs logs, string folder, string connectionString)
+    private FuzzHost(ServiceProvider services, ScriptedGateway gateway, ManualClock clock, CapturedLogs logs, string folder, string connectionString)
     {
         _services = services;
         Gateway = gateway;
@@ -41,7 +41,7 @@ internal sealed class FuzzHost : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
-    public FullLogs Logs { get; }
+    public CapturedLogs Logs { get; }
 
     public string ConnectionString { get; }
 
@@ -66,7 +66,7 @@ internal sealed class FuzzHost : IAsyncDisposable
         var gateway = new ScriptedGateway();
         var clock = new ManualClock();
         gateway.Now = clock.GetUtcNow;
-        var logs = new FullLogs();
+        var logs = new CapturedLogs();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         services.AddSingleton<TimeProvider>(clock);
@@ -205,34 +205,5 @@ internal sealed class MaytapiAnswers(ScriptedGateway gateway) : DelegatingHandle
         }
 
         return response;
-    }
-}
-
-/// <summary>Every log line whole: level, category, formatted message and the exception's full text.</summary>
-internal sealed class FullLogs : ILoggerProvider
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Line)> _lines = new();
-
-    public IReadOnlyList<(LogLevel Level, string Line)> Lines => [.. _lines];
-
-    public IEnumerable<string> AtLeast(LogLevel level) => Lines.Where(l => l.Level >= level).Select(l => l.Line);
-
-    public void Clear() => _lines.Clear();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(FullLogs owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue((logLevel, $"{category}: {formatter(state, exception)}{(exception is null ? string.Empty : " | " + exception)}"));
     }
 }

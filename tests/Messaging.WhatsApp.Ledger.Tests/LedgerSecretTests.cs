@@ -27,7 +27,7 @@ public sealed class LedgerSecretTests
         {
             var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "ledger.db"), Password = Secret, Pooling = false }.ToString();
             var gateway = new ScriptedGateway();
-            var logs = new FullLogs();
+            var logs = new CapturedLogs();
             var services = new ServiceCollection();
             services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
             services.AddGreenApi(o =>

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -66,10 +67,13 @@ public sealed class OutboxTests
         var release = host.Gateway.Hold();
 
         var first = host.Dispatcher.DispatchOnceAsync(CancellationToken.None);
-        while (host.Gateway.Count < 2)
+        var waited = Stopwatch.StartNew();
+        while (host.Gateway.Count < 2 && waited.Elapsed < TimeSpan.FromMinutes(1))
         {
             await Task.Delay(10);
         }
+
+        Assert.That(host.Gateway.Count, Is.EqualTo(2), "B1 never went out while A1 was held");
 
         // A1 and B1 are in flight: the replica finds nothing it may send (A2 waits for A1).
         var byReplica = await replica.Dispatcher.DispatchOnceAsync(CancellationToken.None);
@@ -115,6 +119,7 @@ public sealed class OutboxTests
         host.Gateway.Journaled = n => n != 1;
         await host.OrderAsync(6, OutboxHost.ChatA, "Later");
 
+        var refusedAt = host.Clock.GetUtcNow();
         await host.DrainAsync();
         var waiting = await host.RecordAsync("order-6");
         await host.DrainAsync();
@@ -126,7 +131,7 @@ public sealed class OutboxTests
         Assert.Multiple(() =>
         {
             Assert.That(waiting.Outcome, Is.EqualTo(LedgerOutcome.Queued), "nothing was sent; safe to try again");
-            Assert.That(waiting.NextAttemptAt, Is.GreaterThan(host.Clock.GetUtcNow().AddSeconds(-7)));
+            Assert.That(waiting.NextAttemptAt, Is.EqualTo(refusedAt.AddSeconds(5)).Within(TimeSpan.FromMilliseconds(1)), "back in the outbox after 5 s (docs/ledger.md), not due at once");
             Assert.That(countBeforeDue, Is.EqualTo(1), "not before it is due");
             Assert.That(sent.Outcome, Is.EqualTo(LedgerOutcome.Accepted));
             Assert.That(sent.Attempts, Is.EqualTo(2));

@@ -241,7 +241,8 @@ public sealed class ReconcilerTests
         }
 
         host.Clock.Advance(TimeSpan.FromMinutes(3));
-        await Task.WhenAll(host.Reconciler.RunOnceAsync(CancellationToken.None), replica.Reconciler.RunOnceAsync(CancellationToken.None));
+        // Each on its own thread: SQLite completes synchronously, so two plain calls would run one after the other.
+        await Task.WhenAll(Task.Run(() => host.Reconciler.RunOnceAsync(CancellationToken.None)), Task.Run(() => replica.Reconciler.RunOnceAsync(CancellationToken.None)));
 
         var notSent = await host.Ledger.ListAsync(new LedgerQuery { Outcome = LedgerOutcome.NotSent });
         Assert.Multiple(() =>
