@@ -13,7 +13,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, IWhatsAppSentMessageJournal, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
 {
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
