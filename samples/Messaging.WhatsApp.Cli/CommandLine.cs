@@ -176,8 +176,10 @@ internal static class CommandLine
             listenPort, listenBind, listenPublicUrl,
         };
 
+        var (stateCommand, stateProvider) = StateSubcommand(state);
+
         // The send's options before the verb would be parsed, then ignored.
-        foreach (var verb in new[] { listenCommand, statusCommand })
+        foreach (var verb in new[] { listenCommand, statusCommand, stateCommand })
         {
             verb.Validators.Add(result =>
             {
@@ -231,7 +233,7 @@ internal static class CommandLine
             cancellationToken));
 
         // An option given twice is refused, not resolved to one of its values.
-        foreach (var option in new Option[] { provider, to, text, replyTo, key, ledger, wait, port, bind, publicUrl, listenPort, listenBind, listenPublicUrl, statusLedger, registration })
+        foreach (var option in new Option[] { provider, to, text, replyTo, key, ledger, wait, port, bind, publicUrl, listenPort, listenBind, listenPublicUrl, statusLedger, registration, stateProvider })
         {
             option.Validators.Add(result =>
             {
@@ -242,7 +244,7 @@ internal static class CommandLine
             });
         }
 
-        root.Subcommands.Add(StateSubcommand(state));
+        root.Subcommands.Add(stateCommand);
 
         var help = root.Options.OfType<HelpOption>().Single();
         help.Action = new CliHelpAction((HelpAction)help.Action!);
@@ -312,8 +314,11 @@ internal static class CommandLine
             CustomParser = ParseLedger,
         };
 
-    /// <summary><c>state --provider &lt;p&gt; [--sandbox]</c>: the instance's state, asked of the gateway with the send's settings.</summary>
-    private static Command StateSubcommand(Func<StateCommand, CancellationToken, Task<int>> state)
+    /// <summary>
+    /// <c>state --provider &lt;p&gt; [--sandbox]</c>: the instance's state, asked of the gateway with the send's settings.
+    /// Returns its --provider too, which is refused when given twice like every other option.
+    /// </summary>
+    private static (Command Command, Option<ProviderProfile> Provider) StateSubcommand(Func<StateCommand, CancellationToken, Task<int>> state)
     {
         var provider = new Option<ProviderProfile>("--provider")
         {
@@ -322,13 +327,6 @@ internal static class CommandLine
             Required = true,
             CustomParser = ParseProvider,
         };
-        provider.Validators.Add(result =>
-        {
-            if (result.IdentifierTokenCount > 1)
-            {
-                result.AddError($"{result.Option.Name} is given more than once");
-            }
-        });
         var sandbox = new Option<bool>("--sandbox") { Description = "Ask the embedded sandbox, which answers like the provider; no credentials needed." };
         var command = new Command(
             StateVerb,
@@ -337,16 +335,9 @@ internal static class CommandLine
         {
             provider, sandbox,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.Parent is CommandResult root && root.Children.OfType<OptionResult>().FirstOrDefault(o => !o.Implicit) is { } before)
-            {
-                result.AddError($"state must come first, before {before.IdentifierToken!.Value}");
-            }
-        });
         command.SetAction((parsed, cancellationToken) =>
             state(new StateCommand(parsed.GetRequiredValue(provider), parsed.GetValue(sandbox)), cancellationToken));
-        return command;
+        return (command, provider);
     }
 
     /// <summary>--port, --bind and --public-url, for a send's wait or for listen; <paramref name="context"/> starts their descriptions.</summary>

@@ -72,8 +72,11 @@ internal sealed class SandboxServer : IDisposable
             var sandbox = new SandboxServer(server, recordings, notifications, newMessageIds);
             foreach (var (profile, recording) in recordings)
             {
-                sandbox.Answer(profile, recording);
-                sandbox.AnswerAsRecorded(RecordedExchange.Load(profile.SandboxStateRecording));
+                sandbox.Answer(recording, response => response.WithBody(sent => profile.SandboxBody(recording, sent, sandbox._newMessageIds)));
+
+                // The instance's state: the recorded response as it is.
+                var state = RecordedExchange.Load(profile.SandboxStateRecording);
+                sandbox.Answer(state, response => response.WithBody(state.ResponseBody));
             }
 
             return sandbox;
@@ -147,7 +150,11 @@ internal sealed class SandboxServer : IDisposable
         _server.Dispose();
     }
 
-    private void Answer(ProviderProfile profile, RecordedExchange recording)
+    /// <summary>
+    /// Answers the recorded request (path and headers, the credentials among them) with the recorded status and
+    /// headers, and the body <paramref name="withBody"/> puts on the response.
+    /// </summary>
+    private void Answer(RecordedExchange recording, Func<IResponseBuilder, IResponseBuilder> withBody)
     {
         // Only requests that carry what was recorded: the path (a token in it) and every header (a key among them).
         var request = Request.Create().UsingMethod(recording.Method).WithPath(recording.Path);
@@ -162,25 +169,7 @@ internal sealed class SandboxServer : IDisposable
             response = response.WithHeader(name, value);
         }
 
-        _server.Given(request).RespondWith(response.WithBody(sent => profile.SandboxBody(recording, sent, _newMessageIds)));
-    }
-
-    /// <summary>Answers the recorded request (path and headers, the credentials among them) with the recorded response as it is.</summary>
-    private void AnswerAsRecorded(RecordedExchange recording)
-    {
-        var request = Request.Create().UsingMethod(recording.Method).WithPath(recording.Path);
-        foreach (var (name, value) in recording.RequestHeaders)
-        {
-            request = request.WithHeader(name, value);
-        }
-
-        var response = Response.Create().WithStatusCode(recording.Status);
-        foreach (var (name, value) in recording.ResponseHeaders)
-        {
-            response = response.WithHeader(name, value);
-        }
-
-        _server.Given(request).RespondWith(response.WithBody(recording.ResponseBody));
+        _server.Given(request).RespondWith(withBody(response));
     }
 
     private static int FreeLoopbackPort()

@@ -13,7 +13,7 @@ namespace Messaging.WhatsApp.GreenApi;
 /// failure to a typed <see cref="WhatsAppException"/>, retries only what is safe, and keeps the token out of
 /// logs, traces and errors. Thread-safe; register it once per instance with <c>AddGreenApi</c>.
 /// </summary>
-public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, IWhatsAppSentMessageJournal, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
+public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiClient>, IGreenApiSender, ISendAttempt<GreenApiSendMessageRequest>, IInstanceStateSource
 {
     /// <summary>
     /// Creates a sender that owns its HTTP client, for apps without dependency injection. Prefer
@@ -152,14 +152,14 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
         foreach (var query in queries)
         {
             var earliest = query.SentAfter - ClockDifference;
-            var matches = new List<(SentMessageLookup Lookup, DateTimeOffset Time)>();
+            var matches = new List<SentMessageLookup>();
             var doubt = false;
             foreach (var message in messages)
             {
                 switch (GreenApiJournal.Judge(message, query.Chat, query.Text, earliest, latest, out var time))
                 {
                     case GreenApiJournal.Verdict.Match:
-                        matches.Add((SentMessageLookup.Present(message.IdMessage, GreenApiNotificationReader.StatusOf(message.StatusMessage), message.StatusMessage, time), time));
+                        matches.Add(SentMessageLookup.Present(message.IdMessage, GreenApiNotificationReader.StatusOf(message.StatusMessage), message.StatusMessage, time));
                         break;
                     case GreenApiJournal.Verdict.Doubtful:
                         doubt = true;
@@ -167,8 +167,8 @@ public sealed class GreenApiSender : WhatsAppSender<GreenApiOptions, GreenApiCli
                 }
             }
 
-            // Stable: of equal times, the first listed stays first.
-            var ordered = matches.Select((m, index) => (m.Lookup, m.Time, index)).OrderBy(m => m.Time).ThenBy(m => m.index).Select(m => m.Lookup).ToList();
+            // OrderBy is stable: of equal times, the first listed stays first.
+            var ordered = matches.OrderBy(m => m.Time).ToList();
             searches.Add(new SentMessageSearch(ordered, conclusive: !doubt && now - query.SentAfter >= Core.Options.JournalDelay));
         }
 

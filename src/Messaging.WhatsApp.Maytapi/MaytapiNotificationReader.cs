@@ -161,12 +161,12 @@ internal static class MaytapiNotificationReader
             null,
             n);
 
-    /// <summary>The phone id, a number in real payloads and a string in Maytapi's own spec: either, as text.</summary>
     /// <summary>The notification's phone id (<c>phone_id</c>, else <c>phoneId</c>) as text, whether it came as a number or a string.</summary>
-    internal static string? Instance(MaytapiNotification n) =>
+    private static string? Instance(MaytapiNotification n) =>
         Text(n.PhoneId) ?? (n.AdditionalProperties.TryGetValue("phoneId", out var camel) ? Text(camel) : null);
 
-    private static string? Text(object? value) => value switch
+    /// <summary>A phone id as read (a JSON number as a long, a string as it is) as text; anything else names no phone: null.</summary>
+    internal static string? Text(object? value) => value switch
     {
         string s => s,
         long l => l.ToString(CultureInfo.InvariantCulture),

@@ -134,14 +134,8 @@ public sealed class MaytapiSender : WhatsAppSender<MaytapiOptions, MaytapiClient
                 continue;
             }
 
-            // Values come as read: a JSON number as a long, a string as it is; anything else names no phone.
-            var text = id switch
-            {
-                string s => s,
-                long l => l.ToString(CultureInfo.InvariantCulture),
-                _ => null,
-            };
-            if (text != Core.Options.PhoneId)
+            // Read as the reader reads a phone id: a number or a string; anything else names no phone.
+            if (MaytapiNotificationReader.Text(id) != Core.Options.PhoneId)
             {
                 return false;
             }

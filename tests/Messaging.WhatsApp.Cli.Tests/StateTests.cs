@@ -105,7 +105,8 @@ public sealed class StateTests
 
     [TestCase(new[] { "state" }, "--provider is required")]
     [TestCase(new[] { "state", "--provider", "other" }, "unknown provider 'other'")]
-    [TestCase(new[] { "--sandbox", "state", "--provider", "maytapi" }, "state must come first")]
+    [TestCase(new[] { "--sandbox", "state", "--provider", "maytapi" }, "state must come first, before --sandbox")]
+    [TestCase(new[] { "state", "--provider", "maytapi", "--provider", "green-api" }, "--provider is given more than once")]
     [TestCase(new[] { "state", "--provider", "maytapi", "--to", "905301111111" }, "unknown option --to")]
     public async Task State_BadUsage_Exits2WithItsSynopsis(string[] args, string problem)
     {

@@ -27,6 +27,7 @@ internal sealed partial class InstanceStateMonitor : IDisposable
     private readonly SemaphoreSlim _asking = new(1, 1);
     private readonly TimeProvider _time;
     private readonly bool _failFast;
+    private readonly ILogger _logger;
     private WhatsAppInstanceStatus _current;
     private WhatsAppException? _lastFailure;
     private long _lastAsk;
@@ -37,7 +38,7 @@ internal sealed partial class InstanceStateMonitor : IDisposable
         TrustWindow = trustWindow;
         _failFast = failFast;
         _time = time;
-        Logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>How long a learned state is trusted (<see cref="WhatsAppSenderOptions.StateTrustWindow"/>).</summary>
@@ -50,8 +51,6 @@ internal sealed partial class InstanceStateMonitor : IDisposable
 
     /// <summary>Calls the app's handlers with the previous and the new status; set by the DI registration.</summary>
     public Func<WhatsAppInstanceStatus, WhatsAppInstanceStatus, CancellationToken, Task>? Changed { get; set; }
-
-    public ILogger Logger { get; }
 
     public TimeProvider Time => _time;
 
@@ -152,7 +151,7 @@ internal sealed partial class InstanceStateMonitor : IDisposable
             previous = _current;
             if (previous.LearnedAt is { } known && status.LearnedAt < known)
             {
-                LogOlder(Logger, status.Provider, status.Instance, status.ProviderState, previous.ProviderState);
+                LogOlder(_logger, status.Provider, status.Instance, status.ProviderState, previous.ProviderState);
                 return false;
             }
 
@@ -164,7 +163,7 @@ internal sealed partial class InstanceStateMonitor : IDisposable
             return true;
         }
 
-        LogChanged(Logger, status.Provider, status.Instance, status.State, status.ProviderState, previous.State, status.Source);
+        LogChanged(_logger, status.Provider, status.Instance, status.State, status.ProviderState, previous.State, status.Source);
         if (Changed is { } changed)
         {
             try
@@ -173,7 +172,9 @@ internal sealed partial class InstanceStateMonitor : IDisposable
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                LogHandlerFailed(Logger, e, status.Provider, status.Instance);
+                // Each handler's own failure is caught and logged by the handlers' dispatcher; what comes here is a
+                // failure to create their scope or resolve them (a handler whose dependencies cannot be), or to dispose it.
+                LogHandlersFailed(_logger, e, status.Provider, status.Instance);
             }
         }
 
@@ -192,6 +193,6 @@ internal sealed partial class InstanceStateMonitor : IDisposable
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Provider} instance {Instance}: ignored the state {ProviderState}, stated before the state known ({Known})")]
     private static partial void LogOlder(ILogger logger, WhatsAppProvider provider, string instance, string? providerState, string? known);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An instance state handler failed for {Provider} instance {Instance}; the state is recorded and monitoring goes on")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, WhatsAppProvider provider, string instance);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The instance state handlers for {Provider} instance {Instance} could not be created (or their scope disposed); the state is recorded and monitoring goes on")]
+    private static partial void LogHandlersFailed(ILogger logger, Exception exception, WhatsAppProvider provider, string instance);
 }
