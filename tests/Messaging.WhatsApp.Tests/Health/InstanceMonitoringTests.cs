@@ -208,6 +208,8 @@ public sealed class InstanceMonitoringTests
         await using var host = await WebhookHost.StartAsync(
             services =>
             {
+                // A clock never stepped: the poll at start is the only one, however long a busy machine takes.
+                services.AddSingleton<TimeProvider>(new SteppedTimeProvider(Start));
                 services.AddSingleton(learned);
                 services.AddWhatsAppInstanceStateHandler<SignalHandler>();
                 services.AddGreenApi("sales", o => GreenApi(o, green.Url));
