@@ -105,7 +105,7 @@ public sealed class StateNotificationFuzzTests
         var seed = Seed(defaultSeed);
         TestContext.Out.WriteLine($"polling: seed {seed} (replay with WHATSAPP_FUZZ_SEED={seed})");
         var fuzzer = new StateNotificationFuzzer(seed);
-        var clock = new SettableClock(StateNotificationFuzzer.Start, timersFireAtOnce: true);
+        var clock = new SettableClock(StateNotificationFuzzer.Start);
         await using var queue = new FakeGreenApiNotifications(TestServices.GreenToken);
         await using var polling = PollingHost.Create(
             queue,
