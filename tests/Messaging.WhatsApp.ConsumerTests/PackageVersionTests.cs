@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -16,7 +15,7 @@ namespace Messaging.WhatsApp.ConsumerTests;
 [NonParallelizable]
 public sealed class PackageVersionTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoTools.FindRepoRoot();
     private static readonly string Feed = Path.Combine(RepoRoot, "artifacts", "packages");
 
     [TestCase("Messaging.WhatsApp.Maytapi")]
@@ -54,15 +53,19 @@ public sealed class PackageVersionTests
             var sources = Path.Combine(work.FullName, "repository");
             CopySources(RepoRoot, sources);
             var newer = Path.Combine(work.FullName, "feed");
-            var (packed, packOutput) = Dotnet(
+            var (packed, packOutput) = RepoTools.Dotnet(
                 sources,
-                "pack", Path.Combine(sources, "src", "Messaging.WhatsApp.Maytapi", "Messaging.WhatsApp.Maytapi.csproj"), "-c", "Release", "-o", newer,
-                "-p:MessagingWhatsAppVersion=1.0.1", "-p:EnablePackageValidation=false");
+                [
+                    "pack", Path.Combine(sources, "src", "Messaging.WhatsApp.Maytapi", "Messaging.WhatsApp.Maytapi.csproj"), "-c", "Release", "-o", newer,
+                    "-p:MessagingWhatsAppVersion=1.0.1", "-p:EnablePackageValidation=false",
+                ]);
             Assert.That(packed, Is.Zero, packOutput);
-            (packed, packOutput) = Dotnet(
+            (packed, packOutput) = RepoTools.Dotnet(
                 sources,
-                "pack", Path.Combine(sources, "src", "Messaging.WhatsApp", "Messaging.WhatsApp.csproj"), "-c", "Release", "-o", newer,
-                "-p:MessagingWhatsAppVersion=1.0.1", "-p:EnablePackageValidation=false");
+                [
+                    "pack", Path.Combine(sources, "src", "Messaging.WhatsApp", "Messaging.WhatsApp.csproj"), "-c", "Release", "-o", newer,
+                    "-p:MessagingWhatsAppVersion=1.0.1", "-p:EnablePackageValidation=false",
+                ]);
             Assert.That(packed, Is.Zero, packOutput);
 
             var (same, sameOutput) = Restore(work, "same", ("Messaging.WhatsApp.GreenApi", "1.0.0"), ("Messaging.WhatsApp.Maytapi", "1.0.0"), newer);
@@ -102,7 +105,7 @@ public sealed class PackageVersionTests
         // Outside the repository's Directory.Build.props and Directory.Packages.props: an app of its own.
         File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(folder, "Directory.Packages.props"), "<Project />");
-        return Dotnet(folder, "restore", name + ".csproj");
+        return RepoTools.Dotnet(folder, ["restore", name + ".csproj"]);
     }
 
     /// <summary>The repository's files but its build output, packages and tools.</summary>
@@ -121,33 +124,5 @@ public sealed class PackageVersionTests
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-    }
-
-    private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Generated.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Generated.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -18,7 +17,7 @@ namespace Messaging.WhatsApp.ConsumerTests;
 [NonParallelizable]
 public sealed class ReadmeInstallTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoTools.FindRepoRoot();
 
     private static readonly string[] PackCommand = ["dotnet pack Generated.sln -c Release -o artifacts/packages"];
 
@@ -88,11 +87,11 @@ public sealed class ReadmeInstallTests
 
             foreach (var add in adds)
             {
-                var (exit, output) = Dotnet(app, globalPackages, add.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray());
+                var (exit, output) = RepoTools.Dotnet(app, add.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray(), globalPackages);
                 Assert.That(exit, Is.Zero, add + "\n" + output);
             }
 
-            var (built, buildOutput) = Dotnet(app, globalPackages, "build", "MyApp.csproj");
+            var (built, buildOutput) = RepoTools.Dotnet(app, ["build", "MyApp.csproj"], globalPackages);
             Assert.That(built, Is.Zero, buildOutput);
 
             var version = Path.GetFileNameWithoutExtension(packed.Single(p => Path.GetFileName(p).StartsWith("Messaging.WhatsApp.GreenApi.", StringComparison.Ordinal)))["Messaging.WhatsApp.GreenApi.".Length..];
@@ -159,34 +158,5 @@ public sealed class ReadmeInstallTests
         }
 
         return blocks;
-    }
-
-    private static (int ExitCode, string Output) Dotnet(string directory, string globalPackages, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["NUGET_PACKAGES"] = globalPackages;
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Generated.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Generated.sln not found above " + AppContext.BaseDirectory);
     }
 }

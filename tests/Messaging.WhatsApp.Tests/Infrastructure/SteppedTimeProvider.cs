@@ -10,27 +10,15 @@ namespace Messaging.WhatsApp.Tests.Infrastructure;
 /// takes it, moves the clock by its due time and fires it. The test thus sees each wait the code under test asks for, in
 /// order, and nothing waits in real time (the real-time bound in <see cref="NextDelayAsync"/> only catches a hang).
 /// </summary>
-public sealed class SteppedTimeProvider : TimeProvider
+public sealed class SteppedTimeProvider(DateTimeOffset start) : SettableClock(start)
 {
     private readonly Channel<SteppedTimer> _timers = Channel.CreateUnbounded<SteppedTimer>();
-    private long _ticks;
-
-    public SteppedTimeProvider(DateTimeOffset start) => _ticks = start.UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     /// <summary>
     /// Taken when each timer is asked for, and returned with it by <see cref="NextAsync"/>: what the code under test had
     /// done when it began to wait, read before the wait ends and the code runs on.
     /// </summary>
     public Func<object?>? Snapshot { get; set; }
-
-    /// <summary>Moves the clock without firing anything.</summary>
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

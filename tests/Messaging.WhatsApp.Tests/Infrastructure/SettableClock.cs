@@ -1,14 +1,13 @@
 using System;
 using System.Threading;
 
-namespace Messaging.WhatsApp.Tests.Health;
+namespace Messaging.WhatsApp.Tests.Infrastructure;
 
 /// <summary>
 /// A clock the test sets: the time and the timestamps (what elapsed-time checks read) move only when told. Timers run
-/// in real time, or fire at once when <paramref name="timersFireAtOnce"/> (for a loop whose waits the test does not
-/// measure).
+/// in real time unless a derived clock takes them (<see cref="SteppedTimeProvider"/>).
 /// </summary>
-public sealed class SettableClock(DateTimeOffset start, bool timersFireAtOnce = false) : TimeProvider
+public class SettableClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
 
@@ -20,8 +19,6 @@ public sealed class SettableClock(DateTimeOffset start, bool timersFireAtOnce = 
 
     public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _ticks, now.UtcTicks);
 
+    /// <summary>Moves the clock without firing anything.</summary>
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        base.CreateTimer(callback, state, timersFireAtOnce && dueTime != Timeout.InfiniteTimeSpan ? TimeSpan.Zero : dueTime, period);
 }
